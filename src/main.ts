@@ -1,0 +1,4 @@
+/** Process entry point (bin/sqsdemo and the single executable start here). */
+import { main } from './cli.js';
+
+await main();

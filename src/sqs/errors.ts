@@ -1,0 +1,86 @@
+/**
+ * AWS errors are converted once, here, at the boundary: the rest of the code
+ * sees SqsdemoError subclasses, or asks `isTransient` whether to retry.
+ */
+import { SqsdemoError, SqsRequestError, SqsUnavailableError, QueueMissingError } from '../errors.js';
+import { describeSqs, type SqsConfig } from '../config.js';
+
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED', 'UND_ERR_SOCKET',
+]);
+const THROTTLING = new Set([
+  'ThrottlingException', 'RequestThrottled', 'Throttling', 'ServiceUnavailable', 'InternalError', 'InternalFailure', 'KmsThrottled',
+  'OverLimit', 'RequestLimitExceeded', 'SlowDown', 'TooManyRequestsException',
+]);
+const MISSING_QUEUE = new Set(['QueueDoesNotExist', 'AWS.SimpleQueueService.NonExistentQueue', 'NonExistentQueue']);
+
+interface AwsLikeError {
+  name?: string;
+  code?: string;
+  message?: string;
+  $fault?: 'client' | 'server';
+  $metadata?: { httpStatusCode?: number };
+  Code?: string;
+  cause?: unknown;
+}
+
+/** True when the error came from the network rather than from an SQS answer. */
+export function isNetworkError(err: unknown): boolean {
+  const e = err as AwsLikeError | undefined;
+  if (!e || typeof e !== 'object') return false;
+  if (e.code && NETWORK_CODES.has(e.code)) return true;
+  if (e.name === 'TimeoutError' || e.name === 'RequestTimeout') return true;
+  // AggregateError from happy-eyeballs connects carries the codes on its members.
+  const errors = (e as { errors?: unknown[] }).errors;
+  if (Array.isArray(errors) && errors.some(isNetworkError)) return true;
+  return e.cause !== undefined && e.cause !== err && isNetworkError(e.cause);
+}
+
+/** True for errors worth retrying after a pause: network trouble, throttling, 5xx. */
+export function isTransient(err: unknown): boolean {
+  if (isNetworkError(err)) return true;
+  const e = err as AwsLikeError | undefined;
+  if (!e || typeof e !== 'object') return false;
+  if (e.name && THROTTLING.has(e.name)) return true;
+  const status = e.$metadata?.httpStatusCode;
+  return e.$fault === 'server' || (status !== undefined && status >= 500) || status === 429;
+}
+
+export function isQueueMissing(err: unknown): boolean {
+  const e = err as AwsLikeError | undefined;
+  return !!e && typeof e === 'object' && (MISSING_QUEUE.has(e.name ?? '') || MISSING_QUEUE.has(e.Code ?? ''));
+}
+
+/** The AWS error name (e.g. `InvalidMessageContents`), or undefined for non-AWS errors. */
+export function awsErrorName(err: unknown): string | undefined {
+  const e = err as AwsLikeError | undefined;
+  if (!e || typeof e !== 'object' || !e.$metadata) return undefined;
+  return e.name ?? e.Code;
+}
+
+/**
+ * Convert any error from an SQS call into a SqsdemoError that says what went
+ * wrong and what to do. `queueName` names the queue the call was about.
+ */
+export function toSqsdemoError(err: unknown, config: SqsConfig, queueName?: string): SqsdemoError {
+  if (err instanceof SqsdemoError) return err;
+  const e = (err ?? {}) as AwsLikeError;
+  if (isQueueMissing(err)) return new QueueMissingError(queueName ?? config.queueName, { cause: err });
+  if (isNetworkError(err)) {
+    const hint = config.aws
+      ? 'check the network and AWS_REGION / AWS_ENDPOINT_URL_SQS'
+      : 'start the local endpoint with `sqsdemo sqs` (or `sqsdemo dash`), pass --endpoint URL, or use --aws for real AWS';
+    return new SqsUnavailableError(`cannot reach SQS at ${describeSqs(config)} (${e.code ?? e.name ?? 'network error'})`, hint, { cause: err });
+  }
+  if (e.name === 'CredentialsProviderError' || e.name === 'InvalidClientTokenId' || e.name === 'UnrecognizedClientException' || e.name === 'ExpiredToken' || e.name === 'ExpiredTokenException') {
+    return new SqsUnavailableError(`SQS refused our credentials: ${e.message ?? e.name}`, 'configure AWS credentials (aws configure, AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)', { cause: err });
+  }
+  if (typeof e.message === 'string' && /region is missing/i.test(e.message)) {
+    return new SqsUnavailableError('no AWS region configured', 'set AWS_REGION or pass --region', { cause: err });
+  }
+  if (e.name === 'AccessDenied' || e.name === 'AccessDeniedException') {
+    return new SqsUnavailableError(`SQS denied access: ${e.message ?? e.name}`, 'check the IAM permissions of your AWS identity', { cause: err });
+  }
+  const name = awsErrorName(err) ?? e.name ?? 'Error';
+  return new SqsRequestError(`SQS error ${name}: ${e.message ?? String(err)}`, name, e.$fault === 'client', { cause: err });
+}

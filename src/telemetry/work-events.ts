@@ -1,0 +1,44 @@
+/** Events of `sqsdemo work --json` (the queue-reader). */
+import type { CommonEvent, EventBase } from './events.js';
+
+/** After each non-empty receive: the original's `Messages received/processed: R/P`. */
+export interface ReceiveEvent extends EventBase<'work', 'receive'> {
+  /** Messages in this receive. */
+  readonly count: number;
+  /** Totals since start. */
+  readonly received: number;
+  readonly processed: number;
+}
+
+/** Periodic (1 s) counters; counts are totals since start. */
+export interface WorkStatsEvent extends EventBase<'work', 'stats'> {
+  readonly received: number;
+  /** Tasks that succeeded and were deleted. */
+  readonly processed: number;
+  /** Tasks that failed (left for SQS to redeliver or dead-letter). */
+  readonly failed: number;
+  /** Messages received with ApproximateReceiveCount > 1. */
+  readonly retried: number;
+  /** Deletes SQS confirmed. */
+  readonly deleted: number;
+  /** Messages received and not yet settled. */
+  readonly inFlight: number;
+  /** Processed per second over the last interval. */
+  readonly throughput: number;
+  /** Age at processing (now - SentTimestamp), ms, over the last interval. */
+  readonly ageMs: { readonly p50: number; readonly p99: number };
+  /** Messages handled by ApproximateReceiveCount, e.g. {"1": 900, "2": 80}. */
+  readonly receiveCounts: Readonly<Record<string, number>>;
+  /** SQS calls made: ReceiveMessage, DeleteMessageBatch, ChangeMessageVisibility(Batch). */
+  readonly sqsCalls: number;
+}
+
+/** Shutdown finished: in-flight work settled, deletes flushed, prefetched messages returned. */
+export interface WorkStoppedEvent extends EventBase<'work', 'stopped'> {
+  readonly processed: number;
+  readonly failed: number;
+  /** Prefetched messages handed back with visibility 0. */
+  readonly returned: number;
+}
+
+export type WorkEvent = CommonEvent<'work'> | ReceiveEvent | WorkStatsEvent | WorkStoppedEvent;
