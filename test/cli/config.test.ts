@@ -1,0 +1,62 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { resolveSqsConfig, parseDuration, intIn, parseUrl, parseQueueName, DEFAULT_LOCAL_ENDPOINT } from '../../src/config.js';
+import { UsageError } from '../../src/errors.js';
+
+describe('resolveSqsConfig', () => {
+  it("defaults to the local endpoint and the original's queue names", () => {
+    const c = resolveSqsConfig({}, {});
+    assert.equal(c.endpoint, DEFAULT_LOCAL_ENDPOINT);
+    assert.equal(c.aws, false);
+    assert.equal(c.region, 'us-east-1');
+    assert.equal(c.queueName, 'q1_standard');
+    assert.equal(c.dlqName, 'q1_standard_dlq');
+    assert.ok(Object.isFrozen(c));
+  });
+
+  it('takes the endpoint from AWS_ENDPOINT_URL_SQS, and a flag over it', () => {
+    assert.equal(resolveSqsConfig({}, { AWS_ENDPOINT_URL_SQS: 'http://elasticmq:9324' }).endpoint, 'http://elasticmq:9324');
+    assert.equal(resolveSqsConfig({ endpoint: 'http://a:1' }, { AWS_ENDPOINT_URL_SQS: 'http://b:2' }).endpoint, 'http://a:1');
+  });
+
+  it('rejects a malformed AWS_ENDPOINT_URL_SQS with a UsageError naming it', () => {
+    assert.throws(() => resolveSqsConfig({}, { AWS_ENDPOINT_URL_SQS: 'not a url' }), (err: unknown) => err instanceof UsageError && /AWS_ENDPOINT_URL_SQS/.test(err.message));
+  });
+
+  it('leaves endpoint and region to the SDK chain with --aws', () => {
+    const c = resolveSqsConfig({ aws: true }, { AWS_PROFILE: 'dev' });
+    assert.equal(c.endpoint, undefined);
+    assert.equal(c.region, undefined);
+    assert.equal(c.profile, 'dev');
+    assert.equal(resolveSqsConfig({ aws: true }, { AWS_REGION: 'eu-west-1' }).region, 'eu-west-1');
+  });
+
+  it('derives the dead-letter queue name from the queue name', () => {
+    assert.equal(resolveSqsConfig({ queue: 'orders' }, {}).dlqName, 'orders_dlq');
+    assert.throws(() => resolveSqsConfig({ queue: 'x', dlq: 'x' }, {}), UsageError);
+  });
+});
+
+describe('flag parsers', () => {
+  it('parses durations in ms, s, m and h; a bare number is seconds', () => {
+    assert.equal(parseDuration('250ms'), 250);
+    assert.equal(parseDuration('3'), 3000);
+    assert.equal(parseDuration('1.5s'), 1500);
+    assert.equal(parseDuration('2m'), 120_000);
+    assert.equal(parseDuration('1h'), 3_600_000);
+    assert.throws(() => parseDuration('soon'), /duration such as/);
+  });
+
+  it('accepts whole numbers in range only', () => {
+    const p = intIn(1, 10);
+    assert.equal(p('10'), 10);
+    for (const bad of ['0', '11', '1.5', '', 'x']) assert.throws(() => p(bad), /from 1 to 10/);
+  });
+
+  it('accepts http(s) URLs and valid queue names only', () => {
+    assert.equal(parseUrl('http://127.0.0.1:9324/'), 'http://127.0.0.1:9324');
+    assert.throws(() => parseUrl('ftp://x'), /http/);
+    assert.equal(parseQueueName('q1_standard'), 'q1_standard');
+    assert.throws(() => parseQueueName('bad name'), /1 to 80/);
+  });
+});
