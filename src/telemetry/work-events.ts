@@ -1,5 +1,19 @@
 /** Events of `sqsdemo work --json` (the queue-reader). */
-import type { CommonEvent, EventBase } from './events.js';
+import type { CommonEvent, EventBase, ReadyEvent } from './events.js';
+
+/** Reading started: the queue exists and the pollers run. */
+export interface WorkReadyEvent extends ReadyEvent<'work'> {
+  readonly queue: string;
+  /** The queue's VisibilityTimeout, seconds (read at start). */
+  readonly visibilityTimeoutS: number;
+  /** maxReceiveCount of the queue's RedrivePolicy, if it has one. */
+  readonly maxReceiveCount?: number;
+  readonly pollers: number;
+  /** Tasks running at most at once. */
+  readonly concurrency: number;
+  /** Messages received ahead of a free task slot, at most. */
+  readonly prefetch: number;
+}
 
 /** After each non-empty receive: the original's `Messages received/processed: R/P`. */
 export interface ReceiveEvent extends EventBase<'work', 'receive'> {
@@ -31,6 +45,10 @@ export interface WorkStatsEvent extends EventBase<'work', 'stats'> {
   readonly receiveCounts: Readonly<Record<string, number>>;
   /** SQS calls made: ReceiveMessage, DeleteMessageBatch, ChangeMessageVisibility(Batch). */
   readonly sqsCalls: number;
+  /** Messages handed back with visibility 0 (at stop). */
+  readonly returned?: number;
+  /** Deletes that failed for good after retries (those messages will be redelivered). */
+  readonly deleteFailed?: number;
 }
 
 /** Shutdown finished: in-flight work settled, deletes flushed, prefetched messages returned. */
@@ -39,6 +57,9 @@ export interface WorkStoppedEvent extends EventBase<'work', 'stopped'> {
   readonly failed: number;
   /** Prefetched messages handed back with visibility 0. */
   readonly returned: number;
+  /** Deletes SQS confirmed, and those that failed for good. */
+  readonly deleted?: number;
+  readonly deleteFailed?: number;
 }
 
-export type WorkEvent = CommonEvent<'work'> | ReceiveEvent | WorkStatsEvent | WorkStoppedEvent;
+export type WorkEvent = CommonEvent<'work'> | WorkReadyEvent | ReceiveEvent | WorkStatsEvent | WorkStoppedEvent;

@@ -1,0 +1,163 @@
+/**
+ * Helpers for the reader's specs: a reader on a test queue with its own SQS
+ * client (so calls can be counted), a processor that records what it saw, and
+ * small SQS probes.
+ */
+import {
+  GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, type SQSClient,
+} from '@aws-sdk/client-sqs';
+import { createSqsClient } from '../../src/sqs/client.js';
+import type { TestSqs } from '../helpers/sqs.js';
+import type { WorkEvent } from '../../src/telemetry/work-events.js';
+import { createReader, type Reader } from '../../src/reader/reader.js';
+import type { ReaderConfig } from '../../src/reader/config.js';
+import type { Processor } from '../../src/reader/processor.js';
+import type { ReaderMessage } from '../../src/reader/message.js';
+import type { DataLog } from '../../src/reader/data-log.js';
+
+export const FAST: ReaderConfig = Object.freeze({
+  pollers: 2,
+  concurrency: 20,
+  prefetch: 10,
+  waitSeconds: 1,
+  retryDelayMs: undefined,
+  drainTimeoutMs: 5_000,
+  deleteLingerMs: 20,
+  statsIntervalMs: 1_000,
+});
+
+/** Records every task: how many ran at once, and each body's outcomes in order. */
+export class RecordingProcessor implements Processor {
+  running = 0;
+  maxRunning = 0;
+  readonly outcomes = new Map<string, Array<{ pass: boolean; receiveCount: number }>>();
+
+  constructor(
+    private readonly decide: (m: ReaderMessage) => boolean = () => true,
+    private readonly workMs = 5,
+  ) {}
+
+  async handle(m: ReaderMessage, signal: AbortSignal): Promise<void> {
+    this.running += 1;
+    this.maxRunning = Math.max(this.maxRunning, this.running);
+    try {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.workMs);
+        signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+      });
+      if (signal.aborted) throw new Error('aborted');
+      const pass = this.decide(m);
+      const list = this.outcomes.get(m.body) ?? [];
+      list.push({ pass, receiveCount: m.receiveCount });
+      this.outcomes.set(m.body, list);
+      if (!pass) throw new Error('planned failure');
+    } finally {
+      this.running -= 1;
+    }
+  }
+
+  passes(body: string): number {
+    return (this.outcomes.get(body) ?? []).filter((o) => o.pass).length;
+  }
+}
+
+export interface CallLog {
+  /** SQS command names in call order, e.g. "DeleteMessageBatchCommand". */
+  readonly commands: string[];
+  /** Entries per DeleteMessageBatch call. */
+  readonly deleteBatchSizes: number[];
+}
+
+/** A client whose calls are recorded through the SDK middleware stack. */
+export function countingClient(t: TestSqs): { client: SQSClient; calls: CallLog } {
+  const client = createSqsClient(t.config, { maxSockets: 32, requestTimeoutMs: 20_000 });
+  const calls: CallLog = { commands: [], deleteBatchSizes: [] };
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      calls.commands.push(context.commandName ?? '?');
+      if (context.commandName === 'DeleteMessageBatchCommand') {
+        calls.deleteBatchSizes.push(((args.input as { Entries?: unknown[] }).Entries ?? []).length);
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'sqsdemoTestCallLog' },
+  );
+  return { client, calls };
+}
+
+export interface RunningReader {
+  readonly reader: Reader;
+  readonly events: WorkEvent[];
+  readonly calls: CallLog;
+  /** Stop the reader and close its client. */
+  stop(): Promise<void>;
+}
+
+export async function startReader(
+  t: TestSqs,
+  processor: Processor,
+  config: Partial<ReaderConfig> = {},
+  dataLog?: DataLog,
+): Promise<RunningReader> {
+  const { client, calls } = countingClient(t);
+  const events: WorkEvent[] = [];
+  const reader = createReader({ ...FAST, ...config }, {
+    client, sqs: t.config, processor, emit: (e) => events.push(e), ...(dataLog ? { dataLog } : {}),
+  });
+  await reader.start();
+  return {
+    reader, events, calls,
+    async stop() {
+      await reader.stop().catch(() => undefined);
+      client.destroy();
+    },
+  };
+}
+
+export async function sendBodies(t: TestSqs, bodies: readonly string[]): Promise<void> {
+  for (let i = 0; i < bodies.length; i += 10) {
+    const out = await t.client.send(new SendMessageBatchCommand({
+      QueueUrl: t.queueUrl,
+      Entries: bodies.slice(i, i + 10).map((MessageBody, j) => ({ Id: String(j), MessageBody })),
+    }));
+    if ((out.Failed ?? []).length > 0) throw new Error(`send failed: ${JSON.stringify(out.Failed)}`);
+  }
+}
+
+export async function queueCounts(t: TestSqs, url = t.queueUrl): Promise<{ visible: number; notVisible: number }> {
+  const out = await t.client.send(new GetQueueAttributesCommand({
+    QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+  }));
+  return {
+    visible: Number(out.Attributes?.ApproximateNumberOfMessages ?? NaN),
+    notVisible: Number(out.Attributes?.ApproximateNumberOfMessagesNotVisible ?? NaN),
+  };
+}
+
+/** Receive every message currently visible in `url` (bodies), leaving them invisible. */
+export async function drainBodies(t: TestSqs, url: string, expected: number): Promise<string[]> {
+  const bodies: string[] = [];
+  for (let empty = 0; bodies.length < expected && empty < 3;) {
+    const out = await t.client.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, VisibilityTimeout: 60 }));
+    const got = out.Messages ?? [];
+    if (got.length === 0) empty += 1;
+    for (const m of got) bodies.push(m.Body ?? '');
+  }
+  return bodies;
+}
+
+/**
+ * Resolve once `condition()` holds, re-checking every 25 ms (for state that has
+ * no event to await, e.g. SQS-side counts); fail with `what` after `timeoutMs`.
+ */
+export async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+export function bodies(n: number, prefix = 'm'): string[] {
+  return Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
+}

@@ -1,0 +1,74 @@
+import { describe, it, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestSqs, type TestSqs } from '../helpers/sqs.js';
+import { RecordingProcessor, bodies, queueCounts, sendBodies, startReader, until, type RunningReader } from './harness.js';
+
+describe('sqsdemo work: processing', () => {
+  let t: TestSqs | undefined;
+  let r: RunningReader | undefined;
+  afterEach(async () => {
+    await r?.stop();
+    await t?.stop();
+    r = undefined;
+    t = undefined;
+  });
+
+  it('processes and deletes exactly the N messages sent when no task fails, leaving the queue empty', async () => {
+    t = await startTestSqs();
+    const sent = bodies(60);
+    await sendBodies(t, sent);
+    const p = new RecordingProcessor();
+    r = await startReader(t, p);
+    await until(() => r!.reader.counters().deleted >= sent.length, 'all deletes confirmed');
+    const stopped = await r.reader.stop();
+    for (const b of sent) assert.equal(p.passes(b), 1, `${b} processed once`);
+    assert.equal(p.outcomes.size, sent.length);
+    assert.equal(stopped.processed, sent.length);
+    assert.equal(stopped.deleted, sent.length);
+    assert.equal(stopped.failed, 0);
+    assert.deepEqual(await queueCounts(t), { visible: 0, notVisible: 0 });
+  });
+
+  it('never runs more tasks at once than --concurrency', async () => {
+    t = await startTestSqs();
+    await sendBodies(t, bodies(40));
+    const p = new RecordingProcessor(() => true, 15);
+    r = await startReader(t, p, { concurrency: 3, prefetch: 10, pollers: 3 });
+    await until(() => r!.reader.counters().deleted >= 40, 'all deleted');
+    assert.ok(p.maxRunning <= 3, `at most 3 at once, saw ${p.maxRunning}`);
+    assert.ok(p.maxRunning >= 1);
+    assert.equal(r.reader.counters().maxRunning, p.maxRunning);
+  });
+
+  it('deletes in DeleteMessageBatch calls of at most 10, never one DeleteMessage per message', async () => {
+    t = await startTestSqs();
+    await sendBodies(t, bodies(50));
+    r = await startReader(t, new RecordingProcessor(), { concurrency: 50 });
+    await until(() => r!.reader.counters().deleted >= 50, 'all deleted');
+    const { commands, deleteBatchSizes } = r.calls;
+    assert.equal(commands.filter((c) => c === 'DeleteMessageCommand').length, 0);
+    assert.equal(deleteBatchSizes.reduce((a, b) => a + b, 0), 50);
+    assert.ok(deleteBatchSizes.every((n) => n >= 1 && n <= 10), `batch sizes ${deleteBatchSizes.join(',')}`);
+    assert.ok(deleteBatchSizes.length < 50, `batched: ${deleteBatchSizes.length} calls for 50 deletes`);
+  });
+
+  it('reports receives, stats and the stop as events', async () => {
+    t = await startTestSqs();
+    await sendBodies(t, bodies(12));
+    r = await startReader(t, new RecordingProcessor());
+    await until(() => r!.reader.counters().deleted >= 12, 'all deleted');
+    await r.reader.stop();
+    const types = r.events.map((e) => e.type);
+    assert.equal(types[0], 'ready');
+    const receives = r.events.filter((e) => e.type === 'receive');
+    assert.equal(receives.reduce((n, e) => n + e.count, 0), 12);
+    const stats = r.events.filter((e) => e.type === 'stats').at(-1);
+    assert.ok(stats && stats.type === 'stats');
+    assert.equal(stats.received, 12);
+    assert.equal(stats.processed, 12);
+    assert.deepEqual(stats.receiveCounts, { '1': 12 });
+    assert.equal(stats.inFlight, 0);
+    assert.ok(stats.sqsCalls >= 3);
+    assert.deepEqual(types.slice(-3), ['stopping', 'stats', 'stopped']);
+  });
+});
