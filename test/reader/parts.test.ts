@@ -1,0 +1,79 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Batcher, type BatchFailure, type BatchProblem, type BatcherOptions } from '../../src/reader/batcher.js';
+import { createSimulatedProcessor } from '../../src/reader/processor.js';
+import { mulberry32 } from '../../src/reader/random.js';
+import { csvLine } from '../../src/reader/data-log.js';
+import type { ReaderClock } from '../../src/reader/clock.js';
+import type { ReaderMessage } from '../../src/reader/message.js';
+
+/** No waiting: backoff sleeps resolve at once. */
+const instant: ReaderClock = { now: () => 0, sleep: async () => undefined };
+
+function batcher(send: (entries: readonly string[]) => Promise<readonly BatchFailure[]>, problems: BatchProblem[], extra: Partial<BatcherOptions<string>> = {}): Batcher<string> {
+  return new Batcher<string>({
+    send, maxBatch: 10, lingerMs: 5, maxAttempts: 3, clock: instant,
+    isFatal: () => false, codeOf: (e) => (e as Error).name, onProblem: (p) => problems.push(p), onFatal: () => undefined,
+    ...extra,
+  });
+}
+
+const message = (body: string): ReaderMessage => ({
+  messageId: 'id-1', receiptHandle: 'rh', body, sentTimestamp: 1700000000000, receiveCount: 2, senderId: 'AIDA', receivedAt: 0,
+});
+
+describe('reader parts', () => {
+  it('sends full batches of 10 at once and the rest after the linger', async () => {
+    const sizes: number[] = [];
+    const b = batcher(async (e) => { sizes.push(e.length); return []; }, []);
+    const outcomes = await Promise.all(Array.from({ length: 23 }, (_, i) => b.add(`e${i}`)));
+    assert.deepEqual(sizes, [10, 10, 3]);
+    assert.ok(outcomes.every((o) => o.ok));
+    assert.equal(b.pending, 0);
+  });
+
+  it('retries the entries SQS refused, reporting each retry, until they succeed', async () => {
+    const problems: BatchProblem[] = [];
+    let calls = 0;
+    const b = batcher(async (e) => (++calls === 1 ? [{ index: e.indexOf('b'), code: 'InternalError', message: 'try again' }] : []), problems);
+    const [a, bb] = await Promise.all([b.add('a'), b.add('b')]);
+    assert.deepEqual([a.ok, bb.ok], [true, true]);
+    assert.equal(calls, 2);
+    assert.deepEqual(problems.map((p) => [p.kind, p.entries, p.code]), [['retrying', 1, 'InternalError']]);
+  });
+
+  it('gives up after maxAttempts with a report, never dropping an entry silently', async () => {
+    const problems: BatchProblem[] = [];
+    const b = batcher(async () => { throw Object.assign(new Error('down'), { name: 'ServiceUnavailable' }); }, problems);
+    const outcome = await b.add('x');
+    assert.deepEqual(outcome, { ok: false, code: 'ServiceUnavailable', message: 'down' });
+    assert.deepEqual(problems.map((p) => p.kind), ['retrying', 'retrying', 'gave-up']);
+    await b.flush();
+  });
+
+  it('settles at once on a fatal error (the queue is gone)', async () => {
+    const fatal: unknown[] = [];
+    const b = batcher(async () => { throw Object.assign(new Error('gone'), { name: 'QueueDoesNotExist' }); }, [], { isFatal: () => true, onFatal: (e) => fatal.push(e) });
+    assert.equal((await b.add('x')).ok, false);
+    assert.equal(fatal.length, 1);
+  });
+
+  it('fails the same tasks for the same seed', async () => {
+    const outcomes = async (seed: number): Promise<boolean[]> => {
+      const p = createSimulatedProcessor({ workMs: 0, failRate: 0.3, random: mulberry32(seed), clock: instant });
+      const out: boolean[] = [];
+      for (let i = 0; i < 50; i++) out.push(await p.handle(message('x'), new AbortController().signal).then(() => true, () => false));
+      return out;
+    };
+    const a = await outcomes(42);
+    assert.deepEqual(await outcomes(42), a);
+    assert.ok(a.includes(false) && a.includes(true));
+  });
+
+  it('writes a data-log line with the body quoted and its quotes doubled', () => {
+    assert.equal(
+      csvLine(1700000000123, message('say "hi", twice'), false),
+      '1700000000123,1700000000000,fail,2,AIDA,id-1,"say ""hi"", twice"\n',
+    );
+  });
+});

@@ -1,0 +1,76 @@
+import { describe, it, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestSqs, type TestSqs } from '../helpers/sqs.js';
+import { spawnSqsdemo, type SqsdemoProcess } from '../helpers/cli.js';
+import { RecordingProcessor, bodies, queueCounts, sendBodies, startReader, until, type RunningReader } from './harness.js';
+
+describe('sqsdemo work: stopping', () => {
+  let t: TestSqs | undefined;
+  let r: RunningReader | undefined;
+  let child: SqsdemoProcess | undefined;
+  afterEach(async () => {
+    await child?.stop('SIGKILL');
+    await r?.stop();
+    await t?.stop();
+    child = undefined;
+    r = undefined;
+    t = undefined;
+  });
+
+  it('on stop finishes the running task and hands unstarted prefetched messages back, visible at once', async () => {
+    // Visibility 60 s: a message not handed back would stay invisible for the rest of the test.
+    t = await startTestSqs({ topology: { visibilityTimeout: 60 } });
+    await sendBodies(t, bodies(10, 'back'));
+    const p = new RecordingProcessor(() => true, 800);
+    // One slot and ten prefetched: once all ten are held there is no room, so no receive is in flight at stop.
+    r = await startReader(t, p, { concurrency: 1, prefetch: 10, pollers: 1 });
+    await until(() => r!.reader.counters().received === 10, 'all ten received');
+    const stopped = await r.reader.stop();
+    assert.ok(stopped.processed >= 1, 'the running task finished');
+    assert.ok(stopped.returned >= 1, 'some were never started');
+    assert.equal(stopped.processed + stopped.returned, 10);
+    assert.equal(p.outcomes.size, stopped.processed, 'handed-back messages never started');
+    assert.deepEqual(await queueCounts(t), { visible: stopped.returned, notVisible: 0 });
+  });
+
+  it('a worker killed mid-task loses nothing: a second worker processes its messages after the visibility timeout', async () => {
+    t = await startTestSqs({ topology: { visibilityTimeout: 2, maxReceiveCount: 10 } });
+    const sent = bodies(5, 'killed');
+    await sendBodies(t, sent);
+    child = spawnSqsdemo([
+      'work', '--endpoint', t.endpoint, '--queue', t.config.queueName, '--json',
+      '--work-ms', '60000', '--fail-rate', '0', '--pollers', '1', '--wait-seconds', '1',
+    ]);
+    await child.waitFor(/"type":"receive"[^\n]*"received":5\b/);
+    const killed = await child.stop('SIGKILL');
+    assert.equal(killed.signal, 'SIGKILL');
+    child = undefined;
+
+    const p = new RecordingProcessor();
+    r = await startReader(t, p);
+    await until(() => r!.reader.counters().deleted >= sent.length, 'second worker deleted all');
+    for (const b of sent) {
+      const seen = p.outcomes.get(b) ?? [];
+      assert.equal(seen.length, 1, `${b} processed once by the second worker`);
+      assert.ok(seen[0]!.receiveCount >= 2, `${b} was redelivered (receive count ${seen[0]!.receiveCount})`);
+    }
+    assert.deepEqual(await queueCounts(t), { visible: 0, notVisible: 0 });
+  });
+
+  it('exits 0 on SIGTERM after draining, printing the stopped event', async () => {
+    t = await startTestSqs();
+    await sendBodies(t, bodies(3, 'term'));
+    child = spawnSqsdemo([
+      'work', '--endpoint', t.endpoint, '--queue', t.config.queueName, '--json', '--work-ms', '5', '--fail-rate', '0', '--wait-seconds', '1',
+    ]);
+    await child.waitFor(/"type":"receive"[^\n]*"processed":3\b|"type":"stats"[^\n]*"processed":3\b/);
+    const run = await child.stop('SIGTERM');
+    child = undefined;
+    assert.equal(run.code, 0, run.stderr);
+    const events = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; processed?: number });
+    assert.equal(events[0]?.type, 'ready');
+    assert.equal(events.at(-1)?.type, 'stopped');
+    assert.equal(events.at(-1)?.processed, 3);
+    assert.deepEqual(await queueCounts(t), { visible: 0, notVisible: 0 });
+  });
+});
