@@ -12,11 +12,13 @@ import { ExitCode, SqsdemoError } from './errors.js';
 import { toJsonLine } from './telemetry/events.js';
 import { VERSION } from './version.js';
 import { registerSetup } from './commands/setup.js';
+import { registerServe } from './commands/serve.js';
 import { registerWork } from './commands/work.js';
 
 /** Each subcommand registers itself; add one here only when it works. */
 const COMMANDS: ReadonlyArray<(program: Command, ctx: CommandContext) => void> = [
   registerSetup,
+  registerServe,
   registerWork,
 ];
 

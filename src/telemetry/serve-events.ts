@@ -1,5 +1,24 @@
 /** Events of `sqsdemo serve --json` (the queue-writer). */
-import type { CommonEvent, EventBase } from './events.js';
+import type { CommonEvent, EventBase, ReadyEvent } from './events.js';
+
+/** Listening; `url` is the real address (also with --port 0). */
+export interface ServeReadyEvent extends ReadyEvent<'serve'> {
+  readonly url: string;
+  readonly queue: string;
+  /** Largest message body the queue takes (its MaximumMessageSize, UTF-8 bytes); absent while SQS is unknown. */
+  readonly maxMessageBytes?: number;
+  readonly lingerMs: number;
+  readonly maxInflightBatches: number;
+  /** False when SQS could not be reached at start (requests get 503 until it answers). */
+  readonly sqsHealthy: boolean;
+}
+
+/** SQS health flipped (from the probe or a failed send); requests get 503 while unhealthy. */
+export interface ServeHealthEvent extends EventBase<'serve', 'health'> {
+  readonly healthy: boolean;
+  /** e.g. "answering", "cannot reach SQS (ECONNREFUSED)". */
+  readonly reason: string;
+}
 
 /** One line of the access log: a request and its answer. */
 export interface AccessEvent extends EventBase<'serve', 'access'> {
@@ -26,12 +45,19 @@ export interface ServeStatsEvent extends EventBase<'serve', 'stats'> {
   readonly latencyMs: { readonly p50: number; readonly p99: number; readonly max: number };
   /** True while SQS answers. */
   readonly sqsHealthy: boolean;
+  /** Entries per SendMessageBatch call on average since start (0 before the first call). */
+  readonly avgBatchSize?: number;
+  /** Requests answered per second over the last interval. */
+  readonly rps?: number;
 }
 
 /** Shutdown finished: every accepted request was answered. */
 export interface ServeStoppedEvent extends EventBase<'serve', 'stopped'> {
   readonly enqueued: number;
   readonly responses: Readonly<Record<string, number>>;
+  /** False when the drain timeout cut it short (unsent messages were answered 503, never 201). */
+  readonly clean?: boolean;
+  readonly sqsCalls?: number;
 }
 
-export type ServeEvent = CommonEvent<'serve'> | AccessEvent | ServeStatsEvent | ServeStoppedEvent;
+export type ServeEvent = CommonEvent<'serve'> | ServeReadyEvent | ServeHealthEvent | AccessEvent | ServeStatsEvent | ServeStoppedEvent;

@@ -1,0 +1,69 @@
+/** `sqsdemo serve`: the queue-writer (HTTP POST /api/message -> SQS). */
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import type { CommandContext } from './context.js';
+import { addSqsOptions, sqsConfigFrom } from './sqs-options.js';
+import { intIn, parseDuration, parseHost, parsePort } from '../config.js';
+import { runServe } from '../writer/run.js';
+import { WRITER_DEFAULTS } from '../writer/writer.js';
+
+interface ServeFlags {
+  host: string;
+  port: number;
+  lingerMs: number;
+  maxInflightBatches: number;
+  requestTimeout: number;
+  drainTimeout: number;
+  maxRequestBytes: number;
+  json?: boolean;
+  accessLog: boolean;
+}
+
+export function registerServe(program: Command, ctx: CommandContext): void {
+  const cmd = program
+    .command('serve')
+    .summary('run the queue-writer: HTTP POST /api/message -> SQS')
+    .description(
+      'Accept {"body": "<text>"} on POST /api/message and enqueue it to SQS. A 201 (with SQS\'s\n' +
+        'MessageId) means SQS has the message. Concurrent requests share SendMessageBatch calls\n' +
+        '(up to 10 messages each). Also serves GET / , /healthz and /metrics (Prometheus).\n\n' +
+        'If SQS is unreachable at start the writer starts anyway and answers 503 until SQS is back;\n' +
+        'a missing queue is an error (exit 4: run `sqsdemo setup`). Ctrl-C drains: every accepted\n' +
+        'request is answered before it exits.',
+    );
+  addSqsOptions(cmd)
+    .addOption(new Option('--host <address>', 'address to listen on (0.0.0.0 for every interface)').default('127.0.0.1').env('SQSDEMO_HOST').argParser(parseHost))
+    .addOption(new Option('--port <n>', 'port to listen on (0 picks a free one; the ready line prints it)').default(5000).env('SQSDEMO_PORT').argParser(parsePort))
+    .addOption(new Option('--linger-ms <ms>', 'wait up to this long for more messages before sending a partial batch (0: send at once)').default(WRITER_DEFAULTS.lingerMs).argParser(intIn(0, 1000)))
+    .addOption(new Option('--max-inflight-batches <n>', 'SendMessageBatch calls in flight at once (and keep-alive sockets to SQS)').default(WRITER_DEFAULTS.maxInflightBatches).argParser(intIn(1, 256)))
+    .addOption(new Option('--request-timeout <duration>', 'answer 503 when SQS has not accepted a message within this long (retries included), e.g. 10s').default(WRITER_DEFAULTS.requestTimeoutMs, '10s').argParser(durationIn(100, 300_000)))
+    .addOption(new Option('--drain-timeout <duration>', 'on Ctrl-C/SIGTERM, wait at most this long for in-flight requests, e.g. 10s').default(WRITER_DEFAULTS.drainTimeoutMs, '10s').argParser(durationIn(0, 600_000)))
+    .addOption(new Option('--max-request-bytes <n>', 'largest request body read; larger gets 413').default(WRITER_DEFAULTS.maxRequestBytes).argParser(intIn(1024, 16 * 1_048_576)))
+    .option('--json', 'print one JSON event per line (access, stats every second, ready, stopped) instead of the access log')
+    .option('--no-access-log', 'no line per request (stats and /metrics still count them)')
+    .action(async (flags: ServeFlags) => {
+      await runServe(
+        Object.freeze({
+          sqs: sqsConfigFrom(cmd.opts(), ctx.env),
+          host: flags.host,
+          port: flags.port,
+          lingerMs: flags.lingerMs,
+          maxInflightBatches: flags.maxInflightBatches,
+          requestTimeoutMs: flags.requestTimeout,
+          drainTimeoutMs: flags.drainTimeout,
+          maxRequestBytes: flags.maxRequestBytes,
+          json: flags.json === true,
+          accessLog: flags.accessLog,
+        }),
+        ctx,
+      );
+    });
+}
+
+/** A duration (see parseDuration) bounded to [min, max] milliseconds. */
+function durationIn(minMs: number, maxMs: number): (value: string) => number {
+  return (value) => {
+    const ms = parseDuration(value);
+    if (ms < minMs || ms > maxMs) throw new InvalidArgumentError(`Allowed: from ${minMs} ms to ${maxMs / 1000} s.`);
+    return ms;
+  };
+}

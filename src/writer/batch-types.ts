@@ -1,0 +1,84 @@
+/**
+ * The contract between the SendBatcher and whatever sends a batch (the SDK's
+ * SendMessageBatch in production, a plain function in unit tests).
+ */
+
+/** One entry of a batch; `Id` is unique within the batch only ("0".."9"). */
+export interface BatchEntry {
+  readonly Id: string;
+  readonly MessageBody: string;
+}
+
+export interface BatchFailure {
+  readonly id: string;
+  /** SQS's error code, e.g. InvalidMessageContents. */
+  readonly code: string;
+  /** True when the request was at fault (400); false when a retry may succeed. */
+  readonly senderFault: boolean;
+  readonly message?: string;
+}
+
+export interface BatchResult {
+  readonly successful: ReadonlyArray<{ readonly id: string; readonly messageId: string }>;
+  readonly failed: readonly BatchFailure[];
+}
+
+/** Send one batch; reject for whole-call errors (network, throttling, queue missing...). */
+export type SendBatchFn = (entries: readonly BatchEntry[], signal: AbortSignal) => Promise<BatchResult>;
+
+/** How a whole-call error is handled. */
+export type SendErrorClass =
+  /** SQS unreachable: fail fast with 503 (the health probe finds out when it is back). */
+  | 'network'
+  /** Throttling or a server-side failure: retry with backoff within each request's deadline. */
+  | 'transient'
+  /** The queue is gone: 503 until `sqsdemo setup` recreates it. */
+  | 'queue_missing'
+  /** The request was at fault: split the batch to find the entry, then 400 for it. */
+  | 'sender'
+  /** Anything else: 500. */
+  | 'fatal';
+
+/** The outcome a request sees when its message was not enqueued. */
+export type EnqueueErrorKind = 'rejected' | 'unavailable' | 'failed';
+
+export class EnqueueError extends Error {
+  override readonly name = 'EnqueueError';
+  constructor(
+    /** rejected -> 400, unavailable -> 503 (Retry-After), failed -> 500. */
+    readonly kind: EnqueueErrorKind,
+    /** Internal reason for the access log, never sent to the client except `sqsCode`. */
+    message: string,
+    /** SQS's error code when SQS refused the entry. */
+    readonly sqsCode?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Time and timers, injectable so batching can be tested without sleeping. */
+export interface BatcherClock {
+  /** Monotonic milliseconds. */
+  now(): number;
+  /** Run `fn` after `ms` (0: after the current I/O turn, so requests read together batch together). */
+  schedule(fn: () => void, ms: number): unknown;
+  cancel(handle: unknown): void;
+}
+
+export const realClock: BatcherClock = {
+  now: () => performance.now(),
+  schedule: (fn, ms) => (ms <= 0 ? setImmediate(fn) : setTimeout(fn, ms)),
+  cancel: (handle) => {
+    // Timeouts have refresh(); clearImmediate on a Timeout would corrupt the immediate queue.
+    if (typeof (handle as NodeJS.Timeout).refresh === 'function') clearTimeout(handle as NodeJS.Timeout);
+    else clearImmediate(handle as NodeJS.Immediate);
+  },
+};
+
+/** What the batcher reports, for metrics and the health state. */
+export interface BatcherObserver {
+  /** A batch call finished: its size, duration (ms) and the error class when the call failed. */
+  onBatch?(entries: number, ms: number, error: SendErrorClass | undefined): void;
+  /** An entry is sent again (after a Failed[] entry or a transient error). */
+  onRetry?(): void;
+}

@@ -1,0 +1,281 @@
+/**
+ * SendBatcher: coalesces concurrent enqueue requests into batches of at most
+ * `maxEntries` entries and `maxBatchBytes` body bytes. A batch is sent when it
+ * is full, or when its linger time has passed and a send slot is free (so under
+ * load, while every slot is busy, the open batch keeps filling). Each entry's
+ * outcome goes back to its own caller:
+ *
+ *   success                        -> resolves with SQS's MessageId
+ *   Failed[], SenderFault=true     -> EnqueueError 'rejected' (400)
+ *   Failed[], SenderFault=false    -> sent again with backoff, within the entry's deadline
+ *   whole call: network            -> 'unavailable' at once (503)
+ *   whole call: throttling / 5xx   -> retried with backoff within the deadline, then 'unavailable'
+ *   whole call: sender fault       -> the batch is split into single entries to find the culprit
+ *   whole call: anything else      -> 'failed' (500)
+ *
+ * `drain()` sends what is pending at once and resolves when every entry is
+ * settled; `abort()` settles whatever has not been sent as 'unavailable'.
+ */
+import { backoffMs } from '../util/abort.js';
+import { classifySendError } from './send-errors.js';
+import {
+  EnqueueError, realClock,
+  type BatchEntry, type BatchResult, type BatcherClock, type BatcherObserver, type SendBatchFn, type SendErrorClass,
+} from './batch-types.js';
+
+/** SQS's limits for SendMessageBatch. */
+export const SQS_MAX_BATCH_ENTRIES = 10;
+export const SQS_MAX_BATCH_BYTES = 1_048_576;
+
+export interface SendBatcherOptions {
+  readonly send: SendBatchFn;
+  /** Wait this long (ms) for more entries before sending a partial batch; 0 = same I/O turn. */
+  readonly lingerMs: number;
+  /** Batches in flight at once (size the SQS client's sockets for it). */
+  readonly maxInflight: number;
+  readonly maxEntries?: number;
+  readonly maxBatchBytes?: number;
+  /** Entries waiting beyond this are refused at once as 'unavailable' (load shedding). Default maxInflight * maxEntries * 16. */
+  readonly maxOutstanding?: number;
+  /** Backoff for retries: first up to `retryBaseMs`, doubling to `retryMaxMs` (defaults 25 / 1000). */
+  readonly retryBaseMs?: number;
+  readonly retryMaxMs?: number;
+  readonly clock?: BatcherClock;
+  readonly random?: () => number;
+  readonly classify?: (err: unknown) => SendErrorClass;
+  readonly observer?: BatcherObserver;
+}
+
+interface Item {
+  readonly body: string;
+  readonly bytes: number;
+  /** Clock time after which the entry is not sent (again). */
+  readonly deadline: number;
+  attempts: number;
+  settled: boolean;
+  resolve(messageId: string): void;
+  reject(err: EnqueueError): void;
+}
+
+const IDS = Array.from({ length: SQS_MAX_BATCH_ENTRIES }, (_, i) => String(i));
+
+export class SendBatcher {
+  private readonly o: Required<Omit<SendBatcherOptions, 'observer'>> & { observer: BatcherObserver };
+  private open: Item[] = [];
+  private openBytes = 0;
+  private openDue = false;
+  private lingerTimer: unknown = undefined;
+  private readonly ready: Item[][] = [];
+  private readonly retryWaits = new Map<unknown, Item>();
+  private inflightBatches = 0;
+  private outstandingItems = 0;
+  private closing = false;
+  private readonly abortController = new AbortController();
+  private drainWaiters: Array<() => void> = [];
+
+  constructor(options: SendBatcherOptions) {
+    const maxEntries = Math.min(SQS_MAX_BATCH_ENTRIES, options.maxEntries ?? SQS_MAX_BATCH_ENTRIES);
+    this.o = {
+      send: options.send,
+      lingerMs: options.lingerMs,
+      maxInflight: options.maxInflight,
+      maxEntries,
+      maxBatchBytes: Math.min(SQS_MAX_BATCH_BYTES, options.maxBatchBytes ?? SQS_MAX_BATCH_BYTES),
+      maxOutstanding: options.maxOutstanding ?? options.maxInflight * maxEntries * 16,
+      retryBaseMs: options.retryBaseMs ?? 25,
+      retryMaxMs: options.retryMaxMs ?? 1000,
+      clock: options.clock ?? realClock,
+      random: options.random ?? Math.random,
+      classify: options.classify ?? classifySendError,
+      observer: options.observer ?? {},
+    };
+  }
+
+  /** Entries accepted and not yet answered. */
+  get outstanding(): number {
+    return this.outstandingItems;
+  }
+
+  /** Batch calls in flight now. */
+  get inflight(): number {
+    return this.inflightBatches;
+  }
+
+  /**
+   * Enqueue one message body (`bytes` = its UTF-8 size, already checked against the queue's limit).
+   * `deadline` is a time on the batcher's clock. Resolves with the MessageId; rejects with EnqueueError.
+   */
+  enqueue(body: string, bytes: number, deadline: number): Promise<string> {
+    if (this.abortController.signal.aborted) return Promise.reject(new EnqueueError('unavailable', 'the writer is stopping'));
+    if (this.outstandingItems >= this.o.maxOutstanding) return Promise.reject(new EnqueueError('unavailable', 'too many messages waiting for SQS'));
+    this.outstandingItems++;
+    return new Promise<string>((resolve, reject) => {
+      this.add({ body, bytes, deadline, attempts: 0, settled: false, resolve, reject });
+    });
+  }
+
+  /** Send everything pending without lingering; resolve when every entry is answered. */
+  drain(): Promise<void> {
+    this.closing = true;
+    if (this.open.length > 0) this.onLinger();
+    if (this.outstandingItems === 0) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  /** Give up: entries not yet sent (and calls in flight) are answered 'unavailable'. */
+  abort(reason = 'the writer stopped before SQS answered'): void {
+    this.closing = true;
+    this.abortController.abort();
+    if (this.lingerTimer !== undefined) this.o.clock.cancel(this.lingerTimer);
+    this.lingerTimer = undefined;
+    const err = new EnqueueError('unavailable', reason);
+    for (const item of this.open) this.settle(item, err);
+    for (const batch of this.ready.splice(0)) for (const item of batch) this.settle(item, err);
+    for (const [timer, item] of this.retryWaits) {
+      this.o.clock.cancel(timer);
+      this.settle(item, err);
+    }
+    this.open = [];
+    this.openBytes = 0;
+    this.retryWaits.clear();
+  }
+
+  private add(item: Item): void {
+    if (this.open.length > 0 && this.openBytes + item.bytes > this.o.maxBatchBytes) this.closeOpen();
+    this.open.push(item);
+    this.openBytes += item.bytes;
+    if (this.open.length >= this.o.maxEntries) {
+      this.closeOpen();
+      this.pump();
+    } else if (this.open.length === 1) {
+      this.lingerTimer = this.o.clock.schedule(this.onLinger, this.closing ? 0 : this.o.lingerMs);
+    }
+  }
+
+  private readonly onLinger = (): void => {
+    if (this.lingerTimer !== undefined) this.o.clock.cancel(this.lingerTimer);
+    this.lingerTimer = undefined;
+    this.openDue = true;
+    this.pump();
+  };
+
+  private closeOpen(): void {
+    if (this.open.length === 0) return;
+    if (this.lingerTimer !== undefined) this.o.clock.cancel(this.lingerTimer);
+    this.lingerTimer = undefined;
+    this.ready.push(this.open);
+    this.open = [];
+    this.openBytes = 0;
+    this.openDue = false;
+  }
+
+  private pump(): void {
+    while (this.inflightBatches < this.o.maxInflight) {
+      if (this.ready.length === 0) {
+        if (!this.openDue || this.open.length === 0) return;
+        this.closeOpen();
+      }
+      this.dispatch(this.ready.shift()!);
+    }
+  }
+
+  private dispatch(batch: Item[]): void {
+    const now = this.o.clock.now();
+    const items = batch.filter((item) => {
+      if (now < item.deadline) return true;
+      this.settle(item, new EnqueueError('unavailable', 'deadline passed before SQS accepted the message'));
+      return false;
+    });
+    if (items.length === 0) return;
+    const entries: BatchEntry[] = items.map((item, i) => ({ Id: IDS[i]!, MessageBody: item.body }));
+    this.inflightBatches++;
+    const started = now;
+    this.o.send(entries, this.abortController.signal).then(
+      (result) => {
+        this.o.observer.onBatch?.(items.length, this.o.clock.now() - started, undefined);
+        this.onResult(items, result);
+      },
+      (err: unknown) => {
+        const cls = this.o.classify(err);
+        this.o.observer.onBatch?.(items.length, this.o.clock.now() - started, cls);
+        this.onError(items, err, cls);
+      },
+    ).finally(() => {
+      this.inflightBatches--;
+      this.pump();
+    });
+  }
+
+  private onResult(items: Item[], result: BatchResult): void {
+    for (const ok of result.successful) {
+      const item = items[Number(ok.id)];
+      if (item !== undefined) this.settle(item, ok.messageId);
+    }
+    for (const failure of result.failed) {
+      const item = items[Number(failure.id)];
+      if (item === undefined || item.settled) continue;
+      if (failure.senderFault) this.settle(item, new EnqueueError('rejected', `SQS refused the message: ${failure.code}`, failure.code));
+      else this.retry(item, `SQS failed the entry: ${failure.code}`);
+    }
+    for (const item of items) {
+      if (!item.settled) this.settle(item, new EnqueueError('failed', 'SQS answered without an outcome for the entry'));
+    }
+  }
+
+  private onError(items: Item[], err: unknown, cls: SendErrorClass): void {
+    const code = (err as { name?: string } | undefined)?.name ?? 'Error';
+    switch (cls) {
+      case 'network':
+        for (const item of items) this.settle(item, new EnqueueError('unavailable', `cannot reach SQS (${networkCode(err)})`));
+        return;
+      case 'queue_missing':
+        for (const item of items) this.settle(item, new EnqueueError('unavailable', 'the queue does not exist (run `sqsdemo setup`)'));
+        return;
+      case 'transient':
+        for (const item of items) this.retry(item, `SQS is throttling or failing (${code})`);
+        return;
+      case 'sender':
+        if (items.length === 1) {
+          this.settle(items[0]!, new EnqueueError('rejected', `SQS refused the message: ${code}`, code));
+        } else {
+          // One entry spoiled the whole call: send each alone to find it.
+          for (const item of items) this.ready.push([item]);
+          this.pump();
+        }
+        return;
+      default:
+        for (const item of items) this.settle(item, new EnqueueError('failed', `SQS call failed: ${code}`));
+    }
+  }
+
+  private retry(item: Item, reason: string): void {
+    const delay = backoffMs(item.attempts, this.o.retryBaseMs, this.o.retryMaxMs, this.o.random);
+    item.attempts++;
+    if (this.abortController.signal.aborted || this.o.clock.now() + delay >= item.deadline) {
+      this.settle(item, new EnqueueError('unavailable', `${reason}; gave up at the request deadline`));
+      return;
+    }
+    this.o.observer.onRetry?.();
+    const timer = this.o.clock.schedule(() => {
+      this.retryWaits.delete(timer);
+      this.add(item);
+    }, delay);
+    this.retryWaits.set(timer, item);
+  }
+
+  private settle(item: Item, outcome: string | EnqueueError): void {
+    if (item.settled) return;
+    item.settled = true;
+    this.outstandingItems--;
+    if (typeof outcome === 'string') item.resolve(outcome);
+    else item.reject(outcome);
+    if (this.outstandingItems === 0 && this.drainWaiters.length > 0) {
+      for (const resolve of this.drainWaiters.splice(0)) resolve();
+    }
+  }
+}
+
+function networkCode(err: unknown): string {
+  const e = err as { code?: string; name?: string } | undefined;
+  return e?.code ?? e?.name ?? 'network error';
+}

@@ -1,0 +1,142 @@
+/**
+ * runServe: the queue-writer as a service. Checks the queue (missing -> exit 4;
+ * SQS unreachable -> start anyway, 503 until it answers), listens, prints the
+ * access log or ServeEvents with stats every second, and on ctx.signal drains
+ * and returns (exit 0).
+ */
+import type { SqsConfig } from '../config.js';
+import type { CommandContext } from '../commands/context.js';
+import { QueueMissingError, SqsdemoError, ExitCode } from '../errors.js';
+import { createSqsClient } from '../sqs/client.js';
+import { toSqsdemoError } from '../sqs/errors.js';
+import type { ServeEvent } from '../telemetry/serve-events.js';
+import { aborted } from '../util/abort.js';
+import { createEventOutput } from './output.js';
+import { createWriter, type Writer } from './writer.js';
+
+export interface ServeConfig {
+  readonly sqs: SqsConfig;
+  readonly host: string;
+  readonly port: number;
+  readonly lingerMs: number;
+  readonly maxInflightBatches: number;
+  readonly requestTimeoutMs: number;
+  readonly drainTimeoutMs: number;
+  readonly maxRequestBytes: number;
+  readonly json: boolean;
+  readonly accessLog: boolean;
+  /** Stats event period (ms, default 1000). */
+  readonly statsIntervalMs?: number;
+}
+
+export async function runServe(config: ServeConfig, ctx: CommandContext): Promise<void> {
+  const output = createEventOutput(ctx.stdout, config.json);
+  const emit = (event: ServeEvent): void => output.emit(event);
+  const client = createSqsClient(config.sqs, {
+    // One socket per batch in flight, plus room for the health probe.
+    maxSockets: config.maxInflightBatches + 2,
+    // The batcher retries (within each request's deadline); the SDK must not retry behind it.
+    maxAttempts: 1,
+    requestTimeoutMs: config.requestTimeoutMs,
+    connectionTimeoutMs: 2_000,
+  });
+  let ready = false;
+  let writer: Writer | undefined;
+  try {
+    writer = createWriter({
+      client,
+      queueName: config.sqs.queueName,
+      lingerMs: config.lingerMs,
+      maxInflightBatches: config.maxInflightBatches,
+      requestTimeoutMs: config.requestTimeoutMs,
+      maxRequestBytes: config.maxRequestBytes,
+      ...(config.accessLog
+        ? {
+            onAccess: (method: string, path: string, status: number, ms: number, error: string | undefined) =>
+              emit({ role: 'serve', type: 'access', t: Date.now(), method, path, status, ms: Math.round(ms * 100) / 100, ...(error !== undefined ? { error } : {}) }),
+          }
+        : {}),
+      onHealth: (healthy, reason) => {
+        if (ready) emit({ role: 'serve', type: 'health', t: Date.now(), healthy, reason });
+      },
+    });
+    const first = await writer.state.probe();
+    if (first.kind === 'missing') throw new QueueMissingError(config.sqs.queueName, { cause: first.error });
+    if (first.kind === 'error') throw toSqsdemoError(first.error, config.sqs);
+    if (first.kind === 'unreachable') {
+      const why = toSqsdemoError(first.error, config.sqs);
+      emit({ role: 'serve', type: 'warn', t: Date.now(), code: why.code, message: `${why.message}; starting anyway, requests get 503 until SQS answers${why.hint ? ` (${why.hint})` : ''}` });
+    }
+    const url = await writer.listen(config.port, config.host).catch((err: NodeJS.ErrnoException) => {
+      throw listenError(err, config);
+    });
+    ready = true;
+    emit({
+      role: 'serve', type: 'ready', t: Date.now(), url,
+      queue: config.sqs.queueName,
+      ...(writer.state.healthy ? { maxMessageBytes: writer.state.maxMessageBytes } : {}),
+      lingerMs: config.lingerMs,
+      maxInflightBatches: config.maxInflightBatches,
+      sqsHealthy: writer.state.healthy,
+    });
+    const statsEvent = createStats(writer);
+    const stats = setInterval(() => emit(statsEvent()), config.statsIntervalMs ?? 1_000);
+    try {
+      await aborted(ctx.signal);
+    } finally {
+      clearInterval(stats);
+    }
+    emit({ role: 'serve', type: 'stopping', t: Date.now(), reason: reasonOf(ctx.signal) });
+    const report = await writer.close(config.drainTimeoutMs);
+    if (config.json) emit(statsEvent());
+    emit({
+      role: 'serve', type: 'stopped', t: Date.now(),
+      enqueued: writer.metrics.enqueued,
+      responses: writer.metrics.responses(),
+      clean: report.clean,
+      sqsCalls: writer.metrics.sqsCalls,
+    });
+  } finally {
+    output.flush();
+    if (writer && !ready) await writer.close(0);
+    client.destroy();
+  }
+}
+
+/** Builds the periodic stats event; `rps` is over the time since the previous one. */
+function createStats({ metrics, state, app }: Writer): () => ServeEvent {
+  let lastAnswered = 0;
+  let lastAt = 0;
+  return () => {
+    const now = Date.now();
+    const answered = metrics.answered;
+    const rps = lastAt === 0 ? 0 : Math.round(((answered - lastAnswered) * 1000) / Math.max(1, now - lastAt));
+    lastAnswered = answered;
+    lastAt = now;
+    const p = metrics.latency.takeInterval();
+    return {
+      role: 'serve', type: 'stats', t: now,
+      responses: metrics.responses(),
+      enqueued: metrics.enqueued,
+      sqsCalls: metrics.sqsCalls,
+      inFlight: app.inFlight(),
+      latencyMs: { p50: p.p50, p99: p.p99, max: p.max },
+      sqsHealthy: state.healthy,
+      avgBatchSize: Math.round(metrics.avgBatchSize * 100) / 100,
+      rps,
+    };
+  };
+}
+
+function reasonOf(signal: AbortSignal): string {
+  const r: unknown = signal.reason;
+  return r instanceof Error ? r.message : typeof r === 'string' ? r : 'stop requested';
+}
+
+function listenError(err: NodeJS.ErrnoException, config: ServeConfig): SqsdemoError {
+  const where = `${config.host}:${config.port}`;
+  if (err.code === 'EADDRINUSE') return new SqsdemoError(`cannot listen on ${where}: the port is in use`, 'E_LISTEN', ExitCode.Usage, 'stop the other process or pick another --port (0 picks a free one)');
+  if (err.code === 'EACCES') return new SqsdemoError(`cannot listen on ${where}: permission denied`, 'E_LISTEN', ExitCode.Usage, 'use a port above 1023');
+  if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') return new SqsdemoError(`cannot listen on ${where}: no such local address`, 'E_LISTEN', ExitCode.Usage, 'use 127.0.0.1, 0.0.0.0 or an address of this machine');
+  return new SqsdemoError(`cannot listen on ${where}: ${err.message}`, 'E_LISTEN', ExitCode.Usage);
+}

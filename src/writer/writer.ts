@@ -1,0 +1,150 @@
+/**
+ * createWriter: the queue-writer assembled (contract, batcher, queue state,
+ * metrics, routes, http.Server), without listening. The caller listens and,
+ * to stop, calls `close()`, which drains: no new connections, pending batches
+ * sent at once, every accepted request answered, within a bound.
+ */
+import { createServer, type Server } from 'node:http';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { createWriterApp, type AccessListener, type WriterApp } from './app.js';
+import { realClock, type BatcherClock, type SendBatchFn } from './batch-types.js';
+import { SendBatcher } from './batcher.js';
+import { compileRequestValidator } from './contract.js';
+import { WriterMetrics } from './metrics.js';
+import { QueueState } from './queue-state.js';
+import { createSqsSend } from './sqs-send.js';
+
+export const WRITER_DEFAULTS = Object.freeze({
+  lingerMs: 2,
+  maxInflightBatches: 16,
+  requestTimeoutMs: 10_000,
+  /** SQS's largest message (1 MiB) plus room for JSON escapes and the envelope. */
+  maxRequestBytes: 1_048_576 + 65_536,
+  drainTimeoutMs: 10_000,
+});
+
+export interface WriterOptions {
+  readonly client: SQSClient;
+  readonly queueName: string;
+  /** The queue URL if already resolved (else the health probe resolves it). */
+  readonly queueUrl?: string;
+  readonly lingerMs?: number;
+  readonly maxInflightBatches?: number;
+  readonly requestTimeoutMs?: number;
+  readonly maxRequestBytes?: number;
+  /** Replaces SendMessageBatch through `client` (tests: counting or failing sends). */
+  readonly send?: SendBatchFn;
+  readonly clock?: BatcherClock;
+  readonly healthyIntervalMs?: number;
+  readonly unhealthyIntervalMs?: number;
+  readonly onAccess?: AccessListener;
+  readonly onHealth?: (healthy: boolean, reason: string) => void;
+  /** swagger.yml's text (default: the embedded asset). */
+  readonly swaggerText?: string;
+}
+
+export interface DrainReport {
+  /** True when everything was answered before the drain timeout. */
+  readonly clean: boolean;
+  readonly ms: number;
+}
+
+export interface Writer {
+  readonly server: Server;
+  readonly app: WriterApp;
+  readonly state: QueueState;
+  readonly metrics: WriterMetrics;
+  readonly batcher: SendBatcher;
+  /** Listen, start the health probe; resolves with the base URL (the real port when `port` is 0). */
+  listen(port: number, host: string): Promise<string>;
+  /** Stop accepting, drain, close. Bounded by `drainTimeoutMs`. */
+  close(drainTimeoutMs?: number): Promise<DrainReport>;
+}
+
+export function createWriter(options: WriterOptions): Writer {
+  const clock = options.clock ?? realClock;
+  const metrics = new WriterMetrics();
+  const state = new QueueState({
+    client: options.client,
+    queueName: options.queueName,
+    ...(options.queueUrl !== undefined ? { queueUrl: options.queueUrl } : {}),
+    ...(options.healthyIntervalMs !== undefined ? { healthyIntervalMs: options.healthyIntervalMs } : {}),
+    ...(options.unhealthyIntervalMs !== undefined ? { unhealthyIntervalMs: options.unhealthyIntervalMs } : {}),
+    ...(options.onHealth ? { onChange: options.onHealth } : {}),
+  });
+  const batcher = new SendBatcher({
+    send: options.send ?? createSqsSend(options.client, () => state.queueUrl),
+    lingerMs: options.lingerMs ?? WRITER_DEFAULTS.lingerMs,
+    maxInflight: options.maxInflightBatches ?? WRITER_DEFAULTS.maxInflightBatches,
+    clock,
+    observer: metrics,
+  });
+  const app = createWriterApp({
+    validate: compileRequestValidator(options.swaggerText),
+    batcher,
+    state,
+    metrics,
+    clock,
+    requestTimeoutMs: options.requestTimeoutMs ?? WRITER_DEFAULTS.requestTimeoutMs,
+    maxRequestBytes: options.maxRequestBytes ?? WRITER_DEFAULTS.maxRequestBytes,
+    ...(options.onAccess ? { onAccess: options.onAccess } : {}),
+  });
+  const server = createServer(app.handler);
+  let closing: Promise<DrainReport> | undefined;
+
+  return {
+    server,
+    app,
+    state,
+    metrics,
+    batcher,
+    listen(port, host) {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          state.start();
+          const address = server.address();
+          const actual = typeof address === 'object' && address ? address.port : port;
+          resolve(`http://${host.includes(':') ? `[${host}]` : host}:${actual}`);
+        });
+      });
+    },
+    close(drainTimeoutMs = WRITER_DEFAULTS.drainTimeoutMs) {
+      closing ??= drain(drainTimeoutMs);
+      return closing;
+    },
+  };
+
+  async function drain(timeoutMs: number): Promise<DrainReport> {
+    const started = Date.now();
+    state.stop();
+    app.startDraining();
+    const closed = new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
+    server.closeIdleConnections();
+    const settled = Promise.all([batcher.drain(), app.whenIdle()]);
+    let clean = await withTimeout(settled, timeoutMs);
+    if (!clean) {
+      // Out of time: whatever SQS has not accepted yet is answered 503 (never a false 201).
+      batcher.abort();
+      await withTimeout(app.whenIdle(), 1_000);
+    }
+    // Answered connections close themselves (Connection: close); cut what is left.
+    if (!(await withTimeout(closed, clean ? 1_000 : 0))) {
+      server.closeAllConnections();
+      await closed;
+    }
+    return { clean, ms: Date.now() - started };
+  }
+}
+
+/** True when `promise` settled within `ms`. */
+async function withTimeout(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([promise.then(() => true as const), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
