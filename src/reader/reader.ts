@@ -101,6 +101,11 @@ export function createReader(config: ReaderConfig, deps: ReaderDeps): Reader {
   });
   const deletes = new Batcher<DeleteEntry>({ ...batcherOptions('delete'), send: (e) => sqs!.deleteBatch(e) });
   const visibility = new Batcher<VisibilityEntry>({ ...batcherOptions('visibility change'), send: (e) => sqs!.changeVisibilityBatch(e) });
+  // Heartbeat extensions race with deletes (the task may finish meanwhile), and the
+  // heartbeat itself tries again next tick: one attempt, reported only for messages still held.
+  const extensions = new Batcher<VisibilityEntry>({
+    ...batcherOptions('visibility extension'), maxAttempts: 1, onProblem: () => undefined, send: (e) => sqs!.changeVisibilityBatch(e),
+  });
 
   function snapshot(): WorkStatsEvent {
     return stats.takeStats(clock.now(), flow.held.size + deletes.pending, sqs?.calls ?? 0);
@@ -207,7 +212,12 @@ export function createReader(config: ReaderConfig, deps: ReaderDeps): Reader {
         held: () => flow.held,
         visibilityMs,
         clock,
-        extend: async (h) => (await visibility.add({ receiptHandle: h.message.receiptHandle, timeoutS: visibilityMs / 1000 })).ok,
+        extend: async (h) => {
+          const outcome = await extensions.add({ receiptHandle: h.message.receiptHandle, timeoutS: visibilityMs / 1000 });
+          if (outcome.ok) stats.extended += 1;
+          else if (flow.held.has(h)) warn(`could not extend the visibility of message ${h.message.messageId} (${outcome.code}: ${outcome.message}); trying again`, outcome.code);
+          return outcome.ok;
+        },
       }));
     } else {
       warn('the queue has VisibilityTimeout 0: other readers may receive messages this one is working on');
@@ -239,7 +249,9 @@ export function createReader(config: ReaderConfig, deps: ReaderDeps): Reader {
       await Promise.allSettled(pollers);
       await drainTasks();
       // Tasks may have queued more deletes/changes while we flushed: flush until quiet.
-      while (deletes.pending + visibility.pending > 0) await Promise.all([deletes.flush(), visibility.flush()]);
+      while (deletes.pending + visibility.pending + extensions.pending > 0) {
+        await Promise.all([deletes.flush(), visibility.flush(), extensions.flush()]);
+      }
       for (const t of timers) t.stop();
       timers = [];
       try {

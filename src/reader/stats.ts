@@ -68,6 +68,7 @@ export class ReaderStats {
       sqsCalls,
       returned: this.returned,
       deleteFailed: this.deleteFailed,
+      extended: this.extended,
     };
   }
 }

@@ -49,6 +49,8 @@ export interface WorkStatsEvent extends EventBase<'work', 'stats'> {
   readonly returned?: number;
   /** Deletes that failed for good after retries (those messages will be redelivered). */
   readonly deleteFailed?: number;
+  /** Visibility extensions SQS confirmed (heartbeat for long-held messages). */
+  readonly extended?: number;
 }
 
 /** Shutdown finished: in-flight work settled, deletes flushed, prefetched messages returned. */
