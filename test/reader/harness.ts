@@ -7,6 +7,7 @@ import {
   GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { createSqsClient } from '../../src/sqs/client.js';
+import type { SqsConfig } from '../../src/config.js';
 import type { TestSqs } from '../helpers/sqs.js';
 import type { WorkEvent } from '../../src/telemetry/work-events.js';
 import { createReader, type Reader } from '../../src/reader/reader.js';
@@ -69,8 +70,8 @@ export interface CallLog {
 }
 
 /** A client whose calls are recorded through the SDK middleware stack. */
-export function countingClient(t: TestSqs): { client: SQSClient; calls: CallLog } {
-  const client = createSqsClient(t.config, { maxSockets: 32, requestTimeoutMs: 20_000 });
+export function countingClient(sqs: SqsConfig): { client: SQSClient; calls: CallLog } {
+  const client = createSqsClient(sqs, { maxSockets: 32, requestTimeoutMs: 20_000 });
   const calls: CallLog = { commands: [], deleteBatchSizes: [] };
   client.middlewareStack.add(
     (next, context) => async (args) => {
@@ -98,11 +99,13 @@ export async function startReader(
   processor: Processor,
   config: Partial<ReaderConfig> = {},
   dataLog?: DataLog,
+  /** Where SQS is, if not t.config (e.g. through a proxy). */
+  sqs: SqsConfig = t.config,
 ): Promise<RunningReader> {
-  const { client, calls } = countingClient(t);
+  const { client, calls } = countingClient(sqs);
   const events: WorkEvent[] = [];
   const reader = createReader({ ...FAST, ...config }, {
-    client, sqs: t.config, processor, emit: (e) => events.push(e), ...(dataLog ? { dataLog } : {}),
+    client, sqs, processor, emit: (e) => events.push(e), ...(dataLog ? { dataLog } : {}),
   });
   await reader.start();
   return {
