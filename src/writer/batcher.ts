@@ -207,19 +207,26 @@ export class SendBatcher {
   }
 
   private onResult(items: Item[], result: BatchResult): void {
+    let answered = 0;
     for (const ok of result.successful) {
       const item = items[Number(ok.id)];
-      if (item !== undefined) this.settle(item, ok.messageId);
+      if (item === undefined || item.settled) continue;
+      this.settle(item, ok.messageId);
+      answered++;
     }
     for (const failure of result.failed) {
       const item = items[Number(failure.id)];
       if (item === undefined || item.settled) continue;
+      answered++;
       if (failure.senderFault) this.settle(item, new EnqueueError('rejected', `SQS refused the message: ${failure.code}`, failure.code));
       else this.retry(item, `SQS failed the entry: ${failure.code}`);
     }
-    for (const item of items) {
-      if (!item.settled) this.settle(item, new EnqueueError('failed', 'SQS answered without an outcome for the entry'));
-    }
+    if (answered === items.length) return;
+    // SQS names every entry in Successful or Failed; one it left out has an unknown fate.
+    const seen = new Set([...result.successful.map((s) => s.id), ...result.failed.map((f) => f.id)]);
+    items.forEach((item, i) => {
+      if (!seen.has(IDS[i]!)) this.settle(item, new EnqueueError('failed', 'SQS answered without an outcome for the entry'));
+    });
   }
 
   private onError(items: Item[], err: unknown, cls: SendErrorClass): void {

@@ -1,0 +1,75 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { runSqsdemo, spawnSqsdemo } from '../helpers/cli.js';
+import { startTestSqs, type TestSqs } from '../helpers/sqs.js';
+import { parseEventLine } from '../../src/telemetry/events.js';
+import { postBody, receiveAll } from './helpers.js';
+
+describe('sqsdemo serve (the executable)', () => {
+  let sqs: TestSqs;
+  before(async () => {
+    sqs = await startTestSqs();
+  });
+  after(async () => {
+    await sqs?.stop();
+  });
+
+  const sqsFlags = (): string[] => ['--endpoint', sqs.endpoint, '--queue', sqs.config.queueName];
+
+  it('prints the chosen URL with --port 0, enqueues, and on SIGTERM drains and exits 0', async () => {
+    const proc = spawnSqsdemo(['serve', ...sqsFlags(), '--port', '0', '--json']);
+    try {
+      const [, url] = await proc.waitFor(/"type":"ready"[^\n]*"url":"(http:\/\/127\.0\.0\.1:\d+)"/);
+      const answers = await Promise.all(['one', 'two', 'three'].map((b) => postBody(url!, b)));
+      assert.deepEqual(answers.map((a) => a.status), [201, 201, 201]);
+      await proc.waitFor(/"type":"access"[^\n]*"status":201/);
+      const result = await proc.stop('SIGTERM');
+      assert.equal(result.code, 0, result.stderr);
+      const events = result.stdout.split('\n').map(parseEventLine).filter((e) => e !== undefined);
+      assert.ok(events.every((e) => e.role === 'serve'));
+      const types = events.map((e) => e.type);
+      assert.equal(types[0], 'ready');
+      assert.equal(types.filter((t) => t === 'access').length, 3);
+      assert.ok(types.includes('stopping'));
+      const stopped = events.at(-1) as { type: string; enqueued: number; responses: Record<string, number>; clean: boolean };
+      assert.equal(stopped.type, 'stopped');
+      assert.equal(stopped.enqueued, 3);
+      assert.deepEqual(stopped.responses, { '201': 3 });
+      assert.equal(stopped.clean, true);
+      const ids = new Set(answers.map((a) => a.json.id as string));
+      const received = await receiveAll(sqs.client, sqs.queueUrl, ids);
+      assert.deepEqual([...ids].map((id) => received.get(id)).sort(), ['one', 'three', 'two']);
+    } finally {
+      await proc.stop('SIGKILL');
+    }
+  });
+
+  it('prints one access line per request without --json', async () => {
+    const proc = spawnSqsdemo(['serve', ...sqsFlags(), '--port', '0']);
+    try {
+      const [, url] = await proc.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      await postBody(url!, '');
+      await proc.waitFor(/POST \/api\/message 400 [\d.]+ms - body parameter is missing or empty/);
+      const result = await proc.stop('SIGINT');
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stdout, /stopped; 0 messages enqueued; responses \{400: 1\}/);
+    } finally {
+      await proc.stop('SIGKILL');
+    }
+  });
+
+  it('exits 4 naming `sqsdemo setup` when the queue does not exist', async () => {
+    const result = await runSqsdemo(['serve', '--endpoint', sqs.endpoint, '--queue', `missing_${randomBytes(4).toString('hex')}`, '--port', '0']);
+    assert.equal(result.code, 4);
+    assert.match(result.stderr, /does not exist/);
+    assert.match(result.stderr, /sqsdemo setup/);
+  });
+
+  it('exits 2 with a clear message for a bad flag', async () => {
+    const result = await runSqsdemo(['serve', '--endpoint', sqs.endpoint, '--linger-ms', '-1']);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /--linger-ms/);
+    assert.match(result.stderr, /Allowed: a whole number from 0 to 1000/);
+  });
+});
