@@ -14,12 +14,14 @@ import { VERSION } from './version.js';
 import { registerSetup } from './commands/setup.js';
 import { registerServe } from './commands/serve.js';
 import { registerWork } from './commands/work.js';
+import { registerLoad } from './commands/load.js';
 
 /** Each subcommand registers itself; add one here only when it works. */
 const COMMANDS: ReadonlyArray<(program: Command, ctx: CommandContext) => void> = [
   registerSetup,
   registerServe,
   registerWork,
+  registerLoad,
 ];
 
 export interface CliIo {

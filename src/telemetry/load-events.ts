@@ -27,6 +27,10 @@ export interface LoadStatsEvent extends EventBase<'load', 'stats'> {
   readonly paused: boolean;
   /** Requests whose answer was not what was expected (a good one not 201, a malformed one not 4xx). */
   readonly unexpected: number;
+  /** Requests sent and not answered yet. */
+  readonly inFlight?: number;
+  /** Open loop: requests due by the schedule but not sent yet (the client cannot keep up). */
+  readonly backlog?: number;
 }
 
 /** The final summary (also printed on Ctrl-C). */
@@ -39,8 +43,20 @@ export interface LoadSummaryEvent extends EventBase<'load', 'summary'> {
   readonly unexpected: number;
   /** True when every malformed request got a 4xx and every good one a 201. */
   readonly ok: boolean;
-  /** With --verify: how many accepted ids reached the queue. */
-  readonly verify?: { readonly accepted: number; readonly received: number; readonly missing: number };
+  /** With --verify: how many accepted ids reached the queue (or the worker's data log). */
+  readonly verify?: {
+    readonly accepted: number;
+    readonly received: number;
+    readonly missing: number;
+    /** Where they were found: main queue, dead-letter queue, the worker's data log. */
+    readonly found?: { readonly queue: number; readonly dlq: number; readonly dataLog: number };
+    /** Up to 10 of the missing ids. */
+    readonly missingSample?: readonly string[];
+  };
+  /** Why `ok` is false, one human sentence each. */
+  readonly reasons?: readonly string[];
+  /** Why sending ended: 'requests', 'duration' or 'stopped' (Ctrl-C). */
+  readonly endedBy?: string;
 }
 
 export type LoadEvent = CommonEvent<'load'> | BatchEvent | LoadStatsEvent | LoadSummaryEvent;

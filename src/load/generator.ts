@@ -1,0 +1,208 @@
+/**
+ * The load generator: decides when each request is sent.
+ *
+ * Closed loop (rate undefined): keep `concurrency` requests in flight; a new one
+ * leaves as soon as an answer comes back. Latency is measured from the send.
+ *
+ * Open loop (rate R): request k is due at origin + k * 1000/R ms, whatever the
+ * server does. At most `concurrency` are on the wire; a due request that cannot
+ * leave yet waits in a backlog, and its latency is still measured from its
+ * scheduled time, so a slow server cannot hide behind the client waiting for
+ * it (coordinated omission). A rate change or a resume restarts the schedule
+ * from now (the backlog is dropped, not sent in a burst).
+ *
+ * Stopping (limit, deadline or stop()) ends sending; `finished` resolves when
+ * every request sent has its answer (or its timeout).
+ */
+import type { LoadClock } from './clock.js';
+import type { PayloadPlan } from './payloads.js';
+import type { Sender } from './sender.js';
+import type { LoadStats } from './stats.js';
+
+export interface GeneratorOptions {
+  readonly concurrency: number;
+  /** Requests/s (open loop); undefined = closed loop. */
+  readonly rate: number | undefined;
+  readonly durationMs: number | undefined;
+  readonly requests: number | undefined;
+}
+
+export interface GeneratorDeps {
+  readonly plan: PayloadPlan;
+  readonly sender: Sender;
+  readonly clock: LoadClock;
+  readonly stats: LoadStats;
+  /** Called after each answer has been recorded. */
+  readonly onAnswer?: () => void;
+}
+
+export interface LoadGenerator {
+  start(): void;
+  /** Resolves once sending has ended and every request sent was answered. */
+  readonly finished: Promise<void>;
+  /** Stop sending; in-flight requests still get their answers. Idempotent. */
+  stop(): void;
+  pause(): void;
+  resume(): void;
+  /** Switch to (or retune) the open loop at `rate` requests/s, from now. */
+  setRate(rate: number): void;
+  readonly paused: boolean;
+  readonly rate: number | undefined;
+  readonly inFlight: number;
+  /** Requests due by the schedule but not sent yet (open loop; 0 in closed loop). */
+  backlog(): number;
+  /** Why sending ended: 'requests', 'duration', 'stopped', or undefined while running. */
+  readonly endReason: 'requests' | 'duration' | 'stopped' | undefined;
+}
+
+export function createLoadGenerator(options: GeneratorOptions, deps: GeneratorDeps): LoadGenerator {
+  const { plan, sender, clock, stats } = deps;
+  const { concurrency, requests } = options;
+  let rate = options.rate;
+  let issued = 0;
+  let inFlight = 0;
+  let paused = false;
+  let started = false;
+  let endReason: LoadGenerator['endReason'];
+  let deadline = Infinity;
+  // Open-loop schedule: request k (since the origin) is due at origin + k * intervalMs.
+  let origin = 0;
+  let k = 0;
+  let cancelTick: (() => void) | undefined;
+  let cancelDeadline: (() => void) | undefined;
+  let pumping = false;
+  let again = false;
+  let resolveFinished!: () => void;
+  const finished = new Promise<void>((resolve) => (resolveFinished = resolve));
+
+  const intervalMs = (): number => 1000 / rate!;
+  const due = (): number => origin + k * intervalMs();
+
+  function endSending(reason: NonNullable<LoadGenerator['endReason']>): void {
+    if (endReason !== undefined) return;
+    endReason = reason;
+    cancelTick?.();
+    cancelTick = undefined;
+    cancelDeadline?.();
+    cancelDeadline = undefined;
+    maybeFinish();
+  }
+
+  function maybeFinish(): void {
+    if (endReason !== undefined && inFlight === 0) resolveFinished();
+  }
+
+  function issue(scheduledAt: number): void {
+    const slot = plan.slotFor(issued++);
+    inFlight++;
+    stats.recordSent();
+    sender.send(slot, (outcome, id) => {
+      inFlight--;
+      stats.recordOutcome(slot, outcome, clock.now() - scheduledAt, id);
+      deps.onAnswer?.();
+      if (endReason !== undefined) maybeFinish();
+      else pump();
+    });
+    if (requests !== undefined && issued >= requests) endSending('requests');
+  }
+
+  function pump(): void {
+    if (pumping) {
+      again = true; // an answer arrived synchronously while sending: loop once more
+      return;
+    }
+    pumping = true;
+    try {
+      do {
+        again = false;
+        pumpOnce();
+      } while (again);
+    } finally {
+      pumping = false;
+    }
+  }
+
+  function pumpOnce(): void {
+    if (!started || paused || endReason !== undefined) return;
+    if (rate === undefined) {
+      while (inFlight < concurrency && endReason === undefined) issue(clock.now());
+      return;
+    }
+    const now = clock.now();
+    while (inFlight < concurrency && endReason === undefined) {
+      const at = due();
+      if (at >= deadline) return endSending('duration');
+      if (at > now) break;
+      k++;
+      issue(at);
+    }
+    if (endReason === undefined && cancelTick === undefined) {
+      const at = due();
+      if (at > now) {
+        cancelTick = clock.setTimer(() => {
+          cancelTick = undefined;
+          pump();
+        }, at - now);
+      }
+    }
+  }
+
+  function restartSchedule(): void {
+    cancelTick?.();
+    cancelTick = undefined;
+    origin = clock.now();
+    k = 0;
+  }
+
+  return {
+    start() {
+      if (started) return;
+      started = true;
+      const now = clock.now();
+      origin = now;
+      if (options.durationMs !== undefined) {
+        deadline = now + options.durationMs;
+        cancelDeadline = clock.setTimer(() => endSending('duration'), options.durationMs);
+      }
+      pump();
+    },
+    finished,
+    stop() {
+      endSending('stopped');
+    },
+    pause() {
+      if (paused) return;
+      paused = true;
+      cancelTick?.();
+      cancelTick = undefined;
+    },
+    resume() {
+      if (!paused) return;
+      paused = false;
+      restartSchedule();
+      pump();
+    },
+    setRate(r) {
+      rate = r;
+      restartSchedule();
+      pump();
+    },
+    get paused() {
+      return paused;
+    },
+    get rate() {
+      return rate;
+    },
+    get inFlight() {
+      return inFlight;
+    },
+    backlog() {
+      if (rate === undefined || paused || endReason !== undefined) return 0;
+      const late = clock.now() - due();
+      return late < 0 ? 0 : Math.floor(late / intervalMs()) + 1;
+    },
+    get endReason() {
+      return endReason;
+    },
+  };
+}
