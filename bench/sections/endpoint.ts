@@ -1,0 +1,2 @@
+import type { BenchOptions, SectionOutput } from '../lib/context.js';
+export async function benchEndpoint(_o: BenchOptions, _out: SectionOutput): Promise<void> {}
