@@ -23,7 +23,10 @@ export interface BatchResult {
   readonly failed: readonly BatchFailure[];
 }
 
-/** Send one batch; reject for whole-call errors (network, throttling, queue missing...). */
+/**
+ * Send one batch; reject for whole-call errors (network, throttling, queue missing...).
+ * `signal` aborts when the batcher gives up (drain timeout); honouring it is optional.
+ */
 export type SendBatchFn = (entries: readonly BatchEntry[], signal: AbortSignal) => Promise<BatchResult>;
 
 /** How a whole-call error is handled. */

@@ -67,6 +67,7 @@ export class SendBatcher {
   private lingerTimer: unknown = undefined;
   private readonly ready: Item[][] = [];
   private readonly retryWaits = new Map<unknown, Item>();
+  private readonly sending = new Set<Item[]>();
   private inflightBatches = 0;
   private outstandingItems = 0;
   private closing = false;
@@ -122,7 +123,10 @@ export class SendBatcher {
     return new Promise((resolve) => this.drainWaiters.push(resolve));
   }
 
-  /** Give up: entries not yet sent (and calls in flight) are answered 'unavailable'. */
+  /**
+   * Give up: every entry not yet accepted is answered 'unavailable' now, including those of calls
+   * in flight (SQS may still accept one of those: a 503 then, never a false 201).
+   */
   abort(reason = 'the writer stopped before SQS answered'): void {
     this.closing = true;
     this.abortController.abort();
@@ -131,6 +135,7 @@ export class SendBatcher {
     const err = new EnqueueError('unavailable', reason);
     for (const item of this.open) this.settle(item, err);
     for (const batch of this.ready.splice(0)) for (const item of batch) this.settle(item, err);
+    for (const batch of this.sending) for (const item of batch) this.settle(item, err);
     for (const [timer, item] of this.retryWaits) {
       this.o.clock.cancel(timer);
       this.settle(item, err);
@@ -189,6 +194,7 @@ export class SendBatcher {
     if (items.length === 0) return;
     const entries: BatchEntry[] = items.map((item, i) => ({ Id: IDS[i]!, MessageBody: item.body }));
     this.inflightBatches++;
+    this.sending.add(items);
     const started = now;
     this.o.send(entries, this.abortController.signal).then(
       (result) => {
@@ -201,6 +207,7 @@ export class SendBatcher {
         this.onError(items, err, cls);
       },
     ).finally(() => {
+      this.sending.delete(items);
       this.inflightBatches--;
       this.pump();
     });

@@ -9,10 +9,11 @@ export class SqsNotReadyError extends Error {
 
 /** `queueUrl` is read per call: the health probe fills it in when SQS comes back. */
 export function createSqsSend(client: SQSClient, queueUrl: () => string | undefined): SendBatchFn {
-  return async (entries, signal) => {
+  return async (entries) => {
     const url = queueUrl();
     if (url === undefined) throw new SqsNotReadyError('the queue URL is not known yet');
-    const out = await client.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: entries as SendMessageBatchCommand['input']['Entries'] }), { abortSignal: signal });
+    // No per-call options (such as an abortSignal): they would defeat the client's cached middleware.
+    const out = await client.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: entries as SendMessageBatchCommand['input']['Entries'] }));
     const successful = (out.Successful ?? []).map((s) => ({ id: s.Id ?? '', messageId: s.MessageId ?? '' }));
     const failed: BatchFailure[] = (out.Failed ?? []).map((f) => ({
       id: f.Id ?? '',

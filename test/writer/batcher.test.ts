@@ -223,6 +223,23 @@ describe('SendBatcher', () => {
     await assert.rejects(b.enqueue('late', 1, FAR), (err: EnqueueError) => err.kind === 'unavailable');
   });
 
+  it('abort answers entries of calls still in flight as unavailable, and ignores their late result', async () => {
+    const clock = new ManualClock();
+    let finish!: () => void;
+    const send = recordingSend((entries, call) => new Promise((resolve) => (finish = () => resolve(allOk(entries, call)))));
+    const b = batcher(send, clock);
+    const outcome = track(b.enqueue('in flight', 1, FAR));
+    await clock.advance(5);
+    assert.equal(b.inflight, 1);
+    b.abort();
+    await settle();
+    assert.equal(outcome.error?.kind, 'unavailable');
+    finish();
+    await settle();
+    assert.equal(outcome.value, undefined);
+    assert.equal(b.outstanding, 0);
+  });
+
   it('refuses new entries at once when too many are waiting', async () => {
     const clock = new ManualClock();
     const send = recordingSend();
