@@ -11,6 +11,15 @@ export interface SqsStatsEvent extends EventBase<'sqs', 'stats'> {
   }[];
   /** Requests handled since start. */
   readonly requests: number;
+  /** Requests per second over the last interval. */
+  readonly requestsPerSecond?: number;
+  /** Messages held in memory across all queues (visible + in flight + delayed). */
+  readonly messages?: number;
 }
 
-export type SqsEvent = CommonEvent<'sqs'> | SqsStatsEvent | EventBase<'sqs', 'stopped'>;
+/** The endpoint closed; `dropped` messages were held in memory and are gone (it is in-memory only). */
+export interface SqsStoppedEvent extends EventBase<'sqs', 'stopped'> {
+  readonly dropped?: number;
+}
+
+export type SqsEvent = CommonEvent<'sqs'> | SqsStatsEvent | SqsStoppedEvent;

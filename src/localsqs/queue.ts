@@ -1,0 +1,300 @@
+/**
+ * One standard queue's messages and semantics, apart from HTTP.
+ *
+ * Visible messages wait in an O(1) deque; delayed and in-flight messages sit in
+ * one indexed min-heap of deadlines, driven by ONE timer per queue on the
+ * injected clock. Receipt handles index the messages a client may delete or
+ * change. Long-poll waiters are woken when a message is sent or becomes visible
+ * again. Memory is one StoredMessage (+ its handle entry) per message held.
+ */
+import type { Clock } from './clock.js';
+import { DeadlineHeap } from './deadline-heap.js';
+import { Deque } from './deque.js';
+import { messageNotInflight } from './errors.js';
+import { MessageState, StoredMessage } from './message.js';
+import { defaultSettings, type QueueSettings } from './queue-settings.js';
+
+export interface QueueDeps {
+  readonly clock: Clock;
+  /** The queue with this ARN, for dead-lettering. */
+  readonly queueByArn: (arn: string) => Queue | undefined;
+}
+
+interface Waiter {
+  readonly max: number;
+  readonly visibilityTimeout: number;
+  done: boolean;
+  finish(messages: StoredMessage[]): void;
+}
+
+let handleSeq = 0;
+const HANDLE = /^[0-9a-f-]{36}#[0-9a-z]+$/;
+
+/** True when `handle` has the shape of a receipt handle this endpoint issues. */
+export function isWellFormedHandle(handle: string): boolean {
+  return HANDLE.test(handle);
+}
+
+export class Queue {
+  readonly settings: QueueSettings = defaultSettings();
+  readonly tags = new Map<string, string>();
+  lastModifiedAt: number;
+  /** Epoch ms of the last PurgeQueue (AWS allows one per 60 s). */
+  lastPurgeAt = 0;
+  visibleCount = 0;
+  inFlightCount = 0;
+  delayedCount = 0;
+
+  private readonly visible = new Deque<StoredMessage>();
+  private readonly deadlines = new DeadlineHeap();
+  private readonly handles = new Map<string, StoredMessage>();
+  private readonly waiters = new Deque<Waiter>();
+  private activeWaiters = 0;
+  private timer: { cancel(): void } | undefined;
+  private timerAt = Infinity;
+  private wakeScheduled = false;
+  private closed = false;
+
+  constructor(
+    readonly name: string,
+    readonly arn: string,
+    readonly createdAt: number,
+    private readonly deps: QueueDeps,
+  ) {
+    this.lastModifiedAt = createdAt;
+  }
+
+  /** Messages held in memory (visible, in flight and delayed). */
+  get size(): number {
+    return this.visibleCount + this.inFlightCount + this.delayedCount;
+  }
+
+  /** Enqueue a new (or dead-lettered) message; `delaySeconds` 0 makes it visible at once. */
+  enqueue(msg: StoredMessage, delaySeconds: number): void {
+    if (this.closed) return;
+    if (delaySeconds > 0) {
+      msg.state = MessageState.Delayed;
+      msg.deadline = this.deps.clock.now() + delaySeconds * 1000;
+      this.delayedCount += 1;
+      this.deadlines.push(msg);
+      this.arm();
+    } else {
+      this.makeVisible(msg);
+      this.scheduleWake();
+    }
+  }
+
+  /** Take up to `max` visible messages and make them invisible for `visibilityTimeout` seconds. */
+  receive(max: number, visibilityTimeout: number): StoredMessage[] {
+    const out: StoredMessage[] = [];
+    if (this.visibleCount === 0) return out;
+    const now = this.deps.clock.now();
+    const retentionMs = this.settings.messageRetentionPeriod * 1000;
+    const redrive = this.settings.redrivePolicy;
+    while (out.length < max && this.visibleCount > 0) {
+      const msg = this.visible.shift();
+      if (msg === undefined) break;
+      if (msg.state !== MessageState.Visible) continue; // deleted while visible: dropped lazily
+      this.visibleCount -= 1;
+      if (now >= msg.sentAt + retentionMs) {
+        this.drop(msg);
+        continue;
+      }
+      if (redrive !== undefined && msg.receiveCount >= redrive.maxReceiveCount) {
+        const dlq = this.deps.queueByArn(redrive.deadLetterTargetArn);
+        if (dlq !== undefined && dlq !== this) {
+          this.drop(msg);
+          msg.handle = undefined;
+          msg.deadLetterSourceArn = this.arn;
+          dlq.enqueue(msg, 0);
+          continue;
+        }
+      }
+      if (msg.handle !== undefined) this.handles.delete(msg.handle);
+      msg.receiveCount += 1;
+      if (msg.firstReceiveAt === 0) msg.firstReceiveAt = now;
+      msg.handle = `${msg.id}#${(handleSeq++).toString(36)}`;
+      this.handles.set(msg.handle, msg);
+      msg.state = MessageState.InFlight;
+      msg.deadline = now + visibilityTimeout * 1000;
+      this.inFlightCount += 1;
+      out.push(msg);
+    }
+    for (const msg of out) {
+      if (visibilityTimeout > 0) this.deadlines.push(msg);
+    }
+    if (visibilityTimeout === 0) {
+      // Visible again for the next receive, not this one.
+      for (const msg of out) {
+        this.inFlightCount -= 1;
+        this.makeVisible(msg);
+      }
+      if (out.length > 0) this.scheduleWake();
+    } else if (out.length > 0) this.arm();
+    return out;
+  }
+
+  /**
+   * Receive, or wait up to `waitMs` for a message to arrive. `onCancel` lets the
+   * caller give up (client went away) so no message is handed to nobody.
+   */
+  receiveOrWait(max: number, visibilityTimeout: number, waitMs: number, onCancel?: (cancel: () => void) => void): StoredMessage[] | Promise<StoredMessage[]> {
+    const now = this.receive(max, visibilityTimeout);
+    if (now.length > 0 || waitMs <= 0 || this.closed) return now;
+    return new Promise((resolve) => {
+      let timer: { cancel(): void } | undefined;
+      const waiter: Waiter = {
+        max,
+        visibilityTimeout,
+        done: false,
+        finish: (messages) => {
+          if (waiter.done) return;
+          waiter.done = true;
+          this.activeWaiters -= 1;
+          timer?.cancel();
+          resolve(messages);
+        },
+      };
+      this.activeWaiters += 1;
+      this.waiters.push(waiter);
+      timer = this.deps.clock.setTimer(() => {
+        waiter.finish([]);
+        this.compactWaiters();
+      }, waitMs);
+      onCancel?.(() => {
+        waiter.finish([]);
+        this.compactWaiters();
+      });
+    });
+  }
+
+  /** Delete by receipt handle. A stale handle of a message received again since is a no-op (as in SQS). */
+  deleteByHandle(handle: string): void {
+    const msg = this.handles.get(handle);
+    if (msg === undefined) return;
+    this.handles.delete(handle);
+    if (msg.state === MessageState.InFlight) {
+      this.inFlightCount -= 1;
+      this.deadlines.remove(msg);
+    } else if (msg.state === MessageState.Visible) {
+      this.visibleCount -= 1; // stays in the deque until reached, then skipped
+    }
+    msg.state = MessageState.Gone;
+    msg.handle = undefined;
+  }
+
+  /** Change the visibility timeout of an in-flight message, counted from now. Throws MessageNotInflight. */
+  changeVisibility(handle: string, visibilityTimeout: number): void {
+    const msg = this.handles.get(handle);
+    if (msg === undefined || msg.state !== MessageState.InFlight) throw messageNotInflight();
+    if (visibilityTimeout === 0) {
+      this.deadlines.remove(msg);
+      this.inFlightCount -= 1;
+      this.makeVisible(msg);
+      this.scheduleWake();
+      return;
+    }
+    msg.deadline = this.deps.clock.now() + visibilityTimeout * 1000;
+    this.deadlines.update(msg);
+    this.arm();
+  }
+
+  purge(): void {
+    for (const msg of this.handles.values()) msg.state = MessageState.Gone;
+    this.visible.clear();
+    this.deadlines.clear();
+    this.handles.clear();
+    this.visibleCount = this.inFlightCount = this.delayedCount = 0;
+    this.timer?.cancel();
+    this.timer = undefined;
+    this.timerAt = Infinity;
+  }
+
+  /** Drop expired messages at the head of the visible deque (for accurate counts). */
+  sweepExpired(): void {
+    const expireBefore = this.deps.clock.now() - this.settings.messageRetentionPeriod * 1000;
+    for (let head = this.visible.peek(); head !== undefined; head = this.visible.peek()) {
+      if (head.state === MessageState.Visible && head.sentAt > expireBefore) break;
+      this.visible.shift();
+      if (head.state === MessageState.Visible) {
+        this.visibleCount -= 1;
+        this.drop(head);
+      }
+    }
+  }
+
+  /** Answer every waiting long poll with no messages and stop the timer (queue deleted or server closing). */
+  close(): void {
+    this.closed = true;
+    for (let w = this.waiters.shift(); w !== undefined; w = this.waiters.shift()) w.finish([]);
+    this.purge();
+  }
+
+  private makeVisible(msg: StoredMessage): void {
+    msg.state = MessageState.Visible;
+    this.visibleCount += 1;
+    this.visible.push(msg);
+  }
+
+  private drop(msg: StoredMessage): void {
+    if (msg.handle !== undefined) this.handles.delete(msg.handle);
+    msg.state = MessageState.Gone;
+  }
+
+  /** Keep the one timer aligned with the earliest deadline. */
+  private arm(): void {
+    const top = this.deadlines.peek();
+    if (top === undefined || top.deadline >= this.timerAt) return;
+    this.timer?.cancel();
+    this.timerAt = top.deadline;
+    this.timer = this.deps.clock.setTimer(() => this.onDeadline(), Math.max(0, top.deadline - this.deps.clock.now()));
+  }
+
+  private onDeadline(): void {
+    this.timer = undefined;
+    this.timerAt = Infinity;
+    const now = this.deps.clock.now();
+    const expireBefore = now - this.settings.messageRetentionPeriod * 1000;
+    let woke = false;
+    for (let top = this.deadlines.peek(); top !== undefined && top.deadline <= now; top = this.deadlines.peek()) {
+      this.deadlines.pop();
+      if (top.state === MessageState.InFlight) this.inFlightCount -= 1;
+      else this.delayedCount -= 1;
+      if (top.sentAt <= expireBefore) this.drop(top);
+      else {
+        this.makeVisible(top);
+        woke = true;
+      }
+    }
+    if (woke) this.wake();
+    this.arm();
+  }
+
+  private scheduleWake(): void {
+    if (this.wakeScheduled || this.activeWaiters === 0) return;
+    this.wakeScheduled = true;
+    queueMicrotask(() => {
+      this.wakeScheduled = false;
+      this.wake();
+    });
+  }
+
+  /** Hand visible messages to waiting long polls, oldest waiter first. */
+  private wake(): void {
+    while (this.activeWaiters > 0 && this.visibleCount > 0) {
+      const waiter = this.waiters.shift();
+      if (waiter === undefined) break;
+      if (waiter.done) continue;
+      const messages = this.receive(waiter.max, waiter.visibilityTimeout);
+      if (messages.length === 0) {
+        this.waiters.unshift(waiter);
+        break;
+      }
+      waiter.finish(messages);
+    }
+  }
+
+  private compactWaiters(): void {
+    if (this.waiters.length > 2 * this.activeWaiters + 32) this.waiters.removeWhere((w) => w.done);
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * The queues of one local endpoint, by name and by ARN. Queue URLs are built
+ * from the base URL the client used (its Host header), so they work through any
+ * address the server listens on; a queue is found again by the URL's last path
+ * segment.
+ */
+import type { Clock } from './clock.js';
+import { invalidAddress, queueDoesNotExist } from './errors.js';
+import { Queue } from './queue.js';
+
+export const ACCOUNT_ID = '000000000000';
+
+export interface StoreOptions {
+  readonly clock: Clock;
+  /** Region shown in ARNs (default us-east-1). */
+  readonly region?: string;
+}
+
+export class QueueStore {
+  readonly clock: Clock;
+  readonly region: string;
+  private readonly queues = new Map<string, Queue>();
+
+  constructor(options: StoreOptions) {
+    this.clock = options.clock;
+    this.region = options.region ?? 'us-east-1';
+  }
+
+  arnOf(name: string): string {
+    return `arn:aws:sqs:${this.region}:${ACCOUNT_ID}:${name}`;
+  }
+
+  urlOf(baseUrl: string, name: string): string {
+    return `${baseUrl}/${ACCOUNT_ID}/${name}`;
+  }
+
+  get(name: string): Queue | undefined {
+    return this.queues.get(name);
+  }
+
+  byArn(arn: string): Queue | undefined {
+    const name = arn.slice(arn.lastIndexOf(':') + 1);
+    const queue = this.queues.get(name);
+    return queue !== undefined && queue.arn === arn ? queue : undefined;
+  }
+
+  /** The queue a QueueUrl names; QueueDoesNotExist when there is none. */
+  byUrl(url: string): Queue {
+    const queue = this.queues.get(queueNameFromUrl(url));
+    if (queue === undefined) throw queueDoesNotExist();
+    return queue;
+  }
+
+  create(name: string): Queue {
+    const queue = new Queue(name, this.arnOf(name), this.clock.now(), {
+      clock: this.clock,
+      queueByArn: (arn) => this.byArn(arn),
+    });
+    this.queues.set(name, queue);
+    return queue;
+  }
+
+  delete(queue: Queue): void {
+    if (this.queues.get(queue.name) === queue) this.queues.delete(queue.name);
+    queue.close();
+  }
+
+  list(): Queue[] {
+    return [...this.queues.values()];
+  }
+
+  /** Messages held across all queues. */
+  messageCount(): number {
+    let n = 0;
+    for (const q of this.queues.values()) n += q.size;
+    return n;
+  }
+
+  /** Answer all long polls with no messages and stop every timer. */
+  close(): void {
+    for (const q of this.queues.values()) q.close();
+  }
+}
+
+/** The queue name in a queue URL: its last non-empty path segment. */
+export function queueNameFromUrl(url: string): string {
+  let path = url;
+  const scheme = url.indexOf('://');
+  if (scheme >= 0) {
+    const slash = url.indexOf('/', scheme + 3);
+    path = slash >= 0 ? url.slice(slash) : '';
+  }
+  const q = path.indexOf('?');
+  if (q >= 0) path = path.slice(0, q);
+  const parts = path.split('/').filter((p) => p !== '');
+  const name = parts[parts.length - 1];
+  if (name === undefined) throw invalidAddress(url);
+  return name;
+}
