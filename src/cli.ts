@@ -11,6 +11,7 @@ import type { Env } from './config.js';
 import { ExitCode, SqsdemoError } from './errors.js';
 import { toJsonLine } from './telemetry/events.js';
 import { VERSION } from './version.js';
+import { registerSqs } from './commands/sqs.js';
 import { registerSetup } from './commands/setup.js';
 import { registerServe } from './commands/serve.js';
 import { registerWork } from './commands/work.js';
@@ -18,6 +19,7 @@ import { registerLoad } from './commands/load.js';
 
 /** Each subcommand registers itself; add one here only when it works. */
 const COMMANDS: ReadonlyArray<(program: Command, ctx: CommandContext) => void> = [
+  registerSqs,
   registerSetup,
   registerServe,
   registerWork,
