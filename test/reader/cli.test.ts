@@ -3,11 +3,24 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable, Writable } from 'node:stream';
 import { DeleteQueueCommand } from '@aws-sdk/client-sqs';
 import { startTestSqs, type TestSqs } from '../helpers/sqs.js';
-import { runSqsdemo, spawnSqsdemo, type SqsdemoProcess } from '../helpers/cli.js';
+import { spawnSqsdemo, type SqsdemoProcess } from '../helpers/cli.js';
+import { runCli } from '../../src/cli.js';
 import { QueueMissingError } from '../../src/errors.js';
 import { RecordingProcessor, queueCounts, sendBodies, startReader, until, type RunningReader } from './harness.js';
+
+/** The CLI in this process (same composition root as bin/sqsdemo, without a child process). */
+async function cliInProcess(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = { stdout: '', stderr: '' };
+  const sink = (key: 'stdout' | 'stderr'): Writable =>
+    new Writable({ write(chunk: Buffer, _enc, done) { out[key] += chunk.toString(); done(); } });
+  const code = await runCli(['node', 'sqsdemo', ...args], {
+    stdout: sink('stdout'), stderr: sink('stderr'), stdin: Readable.from([]), env: {}, isTTY: false, signal: new AbortController().signal,
+  });
+  return { code, ...out };
+}
 
 /** RFC 4180 records: fields split on commas, quoted fields may hold commas, quotes ("") and line breaks. */
 function parseCsv(text: string): string[][] {
@@ -42,17 +55,16 @@ describe('sqsdemo work: command line', () => {
   });
 
   it('rejects bad flags with exit 2 and says what is allowed', async () => {
-    const cases = [['--concurrency', '0'], ['--fail-rate', '1.5'], ['--retry-delay', 'soon'], ['--wait-seconds', '21']];
-    const runs = await Promise.all(cases.map((args) => runSqsdemo(['work', ...args])));
-    runs.forEach((run, i) => {
-      assert.equal(run.code, 2, `${cases[i]!.join(' ')}: ${run.stderr}`);
+    for (const args of [['--concurrency', '0'], ['--fail-rate', '1.5'], ['--retry-delay', 'soon'], ['--wait-seconds', '21']]) {
+      const run = await cliInProcess(['work', ...args]);
+      assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);
       assert.match(run.stderr, /Allowed:/);
-    });
+    }
   });
 
   it('exits 4 naming `sqsdemo setup` when the queue does not exist', async () => {
     t = await startTestSqs();
-    const run = await runSqsdemo(['work', '--endpoint', t.endpoint, '--queue', 'no_such_queue_sqsdemo']);
+    const run = await cliInProcess(['work', '--endpoint', t.endpoint, '--queue', 'no_such_queue_sqsdemo']);
     assert.equal(run.code, 4, run.stderr);
     assert.match(run.stderr, /"no_such_queue_sqsdemo" does not exist/);
     assert.match(run.stderr, /sqsdemo setup/);
