@@ -64,6 +64,11 @@ export class Queue {
     this.lastModifiedAt = createdAt;
   }
 
+  /** Long polls waiting on this queue. */
+  get waiting(): number {
+    return this.activeWaiters;
+  }
+
   /** Messages held in memory (visible, in flight and delayed). */
   get size(): number {
     return this.visibleCount + this.inFlightCount + this.delayedCount;

@@ -36,6 +36,8 @@ export interface QueueStats {
   readonly visible: number;
   readonly inFlight: number;
   readonly delayed: number;
+  /** Long polls waiting for a message. */
+  readonly waiting: number;
 }
 
 export interface LocalSqsServer {
@@ -195,7 +197,7 @@ export function createLocalSqsServer(options: LocalSqsServerOptions = {}): Local
       });
     },
     stats() {
-      const queues = store.list().map((q) => ({ name: q.name, visible: q.visibleCount, inFlight: q.inFlightCount, delayed: q.delayedCount }));
+      const queues = store.list().map((q) => ({ name: q.name, visible: q.visibleCount, inFlight: q.inFlightCount, delayed: q.delayedCount, waiting: q.waiting }));
       return { queues, requests, messages: store.messageCount() };
     },
   };

@@ -8,6 +8,8 @@ export interface SqsStatsEvent extends EventBase<'sqs', 'stats'> {
     readonly visible: number;
     readonly inFlight: number;
     readonly delayed: number;
+    /** Long polls waiting for a message. */
+    readonly waiting?: number;
   }[];
   /** Requests handled since start. */
   readonly requests: number;
