@@ -23,12 +23,12 @@ export function registerServe(program: Command, ctx: CommandContext): void {
     .command('serve')
     .summary('run the queue-writer: HTTP POST /api/message -> SQS')
     .description(
-      'Accept {"body": "<text>"} on POST /api/message and enqueue it to SQS. A 201 (with SQS\'s\n' +
-        'MessageId) means SQS has the message. Concurrent requests share SendMessageBatch calls\n' +
-        '(up to 10 messages each). Also serves GET / , /healthz and /metrics (Prometheus).\n\n' +
-        'If SQS is unreachable at start the writer starts anyway and answers 503 until SQS is back;\n' +
-        'a missing queue is an error (exit 4: run `sqsdemo setup`). Ctrl-C drains: every accepted\n' +
-        'request is answered before it exits.',
+      'Accept {"body": "<text>"} on POST /api/message and enqueue it to SQS. A 201 (with SQS\'s ' +
+        'MessageId) means SQS has the message. Concurrent requests share SendMessageBatch calls ' +
+        '(up to 10 messages each). Also serves GET /, /healthz and /metrics (Prometheus).\n\n' +
+        'If SQS is unreachable at start the writer starts anyway and answers 503 until SQS is back; ' +
+        'a missing queue is an error (exit 4: run `sqsdemo setup`). Ctrl-C or SIGTERM drains: every ' +
+        'accepted request is answered before it exits.',
     );
   addSqsOptions(cmd)
     .addOption(new Option('--host <address>', 'address to listen on (0.0.0.0 for every interface)').default('127.0.0.1').env('SQSDEMO_HOST').argParser(parseHost))

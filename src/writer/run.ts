@@ -69,7 +69,7 @@ export async function runServe(config: ServeConfig, ctx: CommandContext): Promis
     if (first.kind === 'error') throw toSqsdemoError(first.error, config.sqs);
     if (first.kind === 'unreachable') {
       const why = toSqsdemoError(first.error, config.sqs);
-      emit({ role: 'serve', type: 'warn', t: Date.now(), code: why.code, message: `${why.message}; starting anyway, requests get 503 until SQS answers${why.hint ? ` (${why.hint})` : ''}` });
+      emit({ role: 'serve', type: 'warn', t: Date.now(), code: why.code, message: `${why.message}; starting anyway, requests get 503 until SQS answers${why.hint ? `; hint: ${why.hint}` : ''}` });
     }
     const url = await writer.listen(config.port, config.host).catch((err: NodeJS.ErrnoException) => {
       throw listenError(err, config);

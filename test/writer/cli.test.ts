@@ -1,10 +1,12 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { runSqsdemo, spawnSqsdemo } from '../helpers/cli.js';
+import { Readable, Writable } from 'node:stream';
+import { spawnSqsdemo } from '../helpers/cli.js';
+import { runCli } from '../../src/cli.js';
 import { startTestSqs, type TestSqs } from '../helpers/sqs.js';
 import { parseEventLine } from '../../src/telemetry/events.js';
-import { postBody, receiveAll } from './helpers.js';
+import { postBody, receiveAll, until } from './helpers.js';
 
 describe('sqsdemo serve (the executable)', () => {
   let sqs: TestSqs;
@@ -45,31 +47,46 @@ describe('sqsdemo serve (the executable)', () => {
     }
   });
 
+  /** Run the CLI in this process (no child start-up cost); `until` sees stdout as it grows. */
+  function runInProcess(args: string[]): { stdout: () => string; stderr: () => string; abort: () => void; code: Promise<number> } {
+    let out = '';
+    let err = '';
+    const controller = new AbortController();
+    const sink = (append: (s: string) => void): Writable => new Writable({ write(chunk: Buffer, _enc, done) { append(chunk.toString()); done(); } });
+    const code = runCli(['node', 'sqsdemo', ...args], {
+      stdout: sink((s) => (out += s)),
+      stderr: sink((s) => (err += s)),
+      stdin: Readable.from([]),
+      env: {},
+      isTTY: false,
+      signal: controller.signal,
+    });
+    return { stdout: () => out, stderr: () => err, abort: () => controller.abort(new Error('received SIGINT')), code };
+  }
+
   it('prints one access line per request without --json', async () => {
-    const proc = spawnSqsdemo(['serve', ...sqsFlags(), '--port', '0']);
-    try {
-      const [, url] = await proc.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
-      await postBody(url!, '');
-      await proc.waitFor(/POST \/api\/message 400 [\d.]+ms - body parameter is missing or empty/);
-      const result = await proc.stop('SIGINT');
-      assert.equal(result.code, 0, result.stderr);
-      assert.match(result.stdout, /stopped; 0 messages enqueued; responses \{400: 1\}/);
-    } finally {
-      await proc.stop('SIGKILL');
-    }
+    const run = runInProcess(['serve', ...sqsFlags(), '--port', '0']);
+    await until(() => /listening on http/.test(run.stdout()) || run.stderr() !== '', 'the listening line');
+    const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(run.stdout())?.[1];
+    assert.ok(url, run.stdout() + run.stderr());
+    await postBody(url, '');
+    run.abort();
+    assert.equal(await run.code, 0, run.stderr());
+    assert.match(run.stdout(), /\d\d:\d\d:\d\d POST \/api\/message 400 [\d.]+ms - body parameter is missing or empty\n/);
+    assert.match(run.stdout(), /stopped; 0 messages enqueued; responses \{400: 1\}/);
   });
 
   it('exits 4 naming `sqsdemo setup` when the queue does not exist', async () => {
-    const result = await runSqsdemo(['serve', '--endpoint', sqs.endpoint, '--queue', `missing_${randomBytes(4).toString('hex')}`, '--port', '0']);
-    assert.equal(result.code, 4);
-    assert.match(result.stderr, /does not exist/);
-    assert.match(result.stderr, /sqsdemo setup/);
+    const run = runInProcess(['serve', '--endpoint', sqs.endpoint, '--queue', `missing_${randomBytes(4).toString('hex')}`, '--port', '0']);
+    assert.equal(await run.code, 4);
+    assert.match(run.stderr(), /does not exist/);
+    assert.match(run.stderr(), /sqsdemo setup/);
   });
 
   it('exits 2 with a clear message for a bad flag', async () => {
-    const result = await runSqsdemo(['serve', '--endpoint', sqs.endpoint, '--linger-ms', '-1']);
-    assert.equal(result.code, 2);
-    assert.match(result.stderr, /--linger-ms/);
-    assert.match(result.stderr, /Allowed: a whole number from 0 to 1000/);
+    const run = runInProcess(['serve', '--endpoint', sqs.endpoint, '--linger-ms', '-1']);
+    assert.equal(await run.code, 2);
+    assert.match(run.stderr(), /--linger-ms/);
+    assert.match(run.stderr(), /Allowed: a whole number from 0 to 1000/);
   });
 });
