@@ -74,8 +74,11 @@ export class Queue {
     return this.visibleCount + this.inFlightCount + this.delayedCount;
   }
 
-  /** Enqueue a new (or dead-lettered) message; `delaySeconds` 0 makes it visible at once. */
-  enqueue(msg: StoredMessage, delaySeconds: number): void {
+  /**
+   * Enqueue a new (or dead-lettered) message; `delaySeconds` 0 makes it visible at once.
+   * `old` marks a message sent earlier (dead-lettered): it is watched for retention expiry.
+   */
+  enqueue(msg: StoredMessage, delaySeconds: number, old = false): void {
     if (this.closed) return;
     if (delaySeconds > 0) {
       msg.state = MessageState.Delayed;
@@ -84,7 +87,7 @@ export class Queue {
       this.deadlines.push(msg);
       this.arm();
     } else {
-      this.makeVisible(msg);
+      this.makeVisible(msg, old);
       this.scheduleWake();
     }
   }
@@ -101,6 +104,7 @@ export class Queue {
       if (msg === undefined) break;
       if (msg.state !== MessageState.Visible) continue; // deleted while visible: dropped lazily
       this.visibleCount -= 1;
+      this.deadlines.remove(msg); // its retention watch, if any
       if (now >= msg.sentAt + retentionMs) {
         this.drop(msg);
         continue;
@@ -111,7 +115,7 @@ export class Queue {
           this.drop(msg);
           msg.handle = undefined;
           msg.deadLetterSourceArn = this.arn;
-          dlq.enqueue(msg, 0);
+          dlq.enqueue(msg, 0, true);
           continue;
         }
       }
@@ -132,7 +136,7 @@ export class Queue {
       // Visible again for the next receive, not this one.
       for (const msg of out) {
         this.inFlightCount -= 1;
-        this.makeVisible(msg);
+        this.makeVisible(msg, true);
       }
       if (out.length > 0) this.scheduleWake();
     } else if (out.length > 0) this.arm();
@@ -183,6 +187,7 @@ export class Queue {
       this.deadlines.remove(msg);
     } else if (msg.state === MessageState.Visible) {
       this.visibleCount -= 1; // stays in the deque until reached, then skipped
+      this.deadlines.remove(msg);
     }
     msg.state = MessageState.Gone;
     msg.handle = undefined;
@@ -195,7 +200,7 @@ export class Queue {
     if (visibilityTimeout === 0) {
       this.deadlines.remove(msg);
       this.inFlightCount -= 1;
-      this.makeVisible(msg);
+      this.makeVisible(msg, true);
       this.scheduleWake();
       return;
     }
@@ -235,10 +240,21 @@ export class Queue {
     this.purge();
   }
 
-  private makeVisible(msg: StoredMessage): void {
+  /**
+   * Append to the visible deque. Messages appended in send order expire from the
+   * deque's head (sweepExpired); one that comes back later (`outOfOrder`: after a
+   * delay, a visibility timeout, dead-lettering) is older than those behind it,
+   * so it is watched in the deadline heap until its retention ends instead.
+   */
+  private makeVisible(msg: StoredMessage, outOfOrder = false): void {
     msg.state = MessageState.Visible;
     this.visibleCount += 1;
     this.visible.push(msg);
+    if (outOfOrder) {
+      msg.deadline = msg.sentAt + this.settings.messageRetentionPeriod * 1000;
+      this.deadlines.push(msg);
+      this.arm();
+    }
   }
 
   private drop(msg: StoredMessage): void {
@@ -263,11 +279,22 @@ export class Queue {
     let woke = false;
     for (let top = this.deadlines.peek(); top !== undefined && top.deadline <= now; top = this.deadlines.peek()) {
       this.deadlines.pop();
+      if (top.state === MessageState.Visible) {
+        // A retention watch: drop it, or watch again if the retention period grew.
+        if (top.sentAt <= expireBefore) {
+          this.visibleCount -= 1;
+          this.drop(top);
+        } else {
+          top.deadline = top.sentAt + this.settings.messageRetentionPeriod * 1000;
+          this.deadlines.push(top);
+        }
+        continue;
+      }
       if (top.state === MessageState.InFlight) this.inFlightCount -= 1;
       else this.delayedCount -= 1;
       if (top.sentAt <= expireBefore) this.drop(top);
       else {
-        this.makeVisible(top);
+        this.makeVisible(top, true);
         woke = true;
       }
     }
