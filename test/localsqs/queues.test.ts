@@ -116,7 +116,7 @@ describe('queues through the SDK', () => {
       const err = await rejection(h.client.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: { [name]: value } })));
       assert.ok(err instanceof InvalidAttributeValue, `${name}=${value}: ${err.name}`);
     }
-    const unknown = await rejection(h.client.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: { Nope: '1' } })));
+    const unknown = await rejection(h.client.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: { Nope: '1' } as Record<string, string> })));
     assert.ok(unknown instanceof InvalidAttributeName);
     const readOnly = await rejection(h.client.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: { QueueArn: 'x' } })));
     assert.ok(readOnly instanceof InvalidAttributeName);
