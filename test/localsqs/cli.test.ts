@@ -1,0 +1,68 @@
+/** `sqsdemo sqs` as a user runs it: the real executable in a child process. */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import { CreateQueueCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { runSqsdemo, spawnSqsdemo } from '../helpers/cli.js';
+
+function client(endpoint: string): SQSClient {
+  return new SQSClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+}
+
+describe('sqsdemo sqs', () => {
+  it('starts on port 0, prints its URL, serves SQS and exits 0 on SIGTERM saying how many messages it dropped', async () => {
+    const proc = spawnSqsdemo(['sqs', '--port', '0']);
+    const [, url] = await proc.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+    assert.ok(url);
+    assert.doesNotMatch(url, /:0$/);
+    const c = client(url);
+    const { QueueUrl } = await c.send(new CreateQueueCommand({ QueueName: 'cli_q' }));
+    await c.send(new SendMessageCommand({ QueueUrl, MessageBody: 'one' }));
+    await c.send(new SendMessageCommand({ QueueUrl, MessageBody: 'two' }));
+    c.destroy();
+    const result = await proc.stop('SIGTERM');
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /dropped 2 messages/);
+  });
+
+  it('prints a ready event with the url and stats events with --json', async () => {
+    const proc = spawnSqsdemo(['sqs', '--port', '0', '--json']);
+    const [, url] = await proc.waitFor(/"type":"ready".*"url":"(http:[^"]+)"/);
+    await proc.waitFor(/"type":"stats"/);
+    const result = await proc.stop('SIGINT');
+    assert.equal(result.code, 0, result.stderr);
+    const events = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as { role: string; type: string; url?: string; requests?: number });
+    assert.ok(events.every((e) => e.role === 'sqs'));
+    assert.equal(events[0]?.url, url);
+    assert.deepEqual(events.slice(-2).map((e) => e.type), ['stopping', 'stopped']);
+    assert.equal(typeof events.find((e) => e.type === 'stats')?.requests, 'number');
+  });
+
+  it('says which port is taken and what to do, exit 3', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const result = await runSqsdemo(['sqs', '--port', String(port)]);
+      assert.equal(result.code, 3);
+      assert.match(result.stderr, new RegExp(`port ${port} on 127\\.0\\.0\\.1 is already in use`));
+      assert.match(result.stderr, /--port/);
+      assert.doesNotMatch(result.stderr, /at .*\.ts:\d+/);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('rejects a bad port with exit 2', async () => {
+    const result = await runSqsdemo(['sqs', '--port', '70000']);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /--port/);
+  });
+
+  it('explains in --help that messages live in memory only', async () => {
+    const result = await runSqsdemo(['sqs', '--help']);
+    assert.equal(result.code, 0);
+    assert.match(result.stdout, /memory/);
+    assert.match(result.stdout, /--port/);
+  });
+});
