@@ -17,6 +17,12 @@ export interface SqsClientOptions {
   readonly requestTimeoutMs?: number;
   /** Give up connecting after this long (ms, default 3 000). */
   readonly connectionTimeoutMs?: number;
+  /**
+   * Resolve the SDK middleware stack once per command type instead of on every call
+   * (~15% of a hot path's CPU). Off by default: with it on, middleware added to the
+   * stack after the first call (e.g. a test's call counter) is not picked up.
+   */
+  readonly cacheMiddleware?: boolean;
 }
 
 /** Credentials for endpoints that accept any signature (local, ElasticMQ, LocalStack, moto). */
@@ -30,7 +36,7 @@ export function createSqsClient(config: SqsConfig, options: SqsClientOptions = {
     connectionTimeout: options.connectionTimeoutMs ?? 3_000,
     requestTimeout: options.requestTimeoutMs ?? 30_000,
   });
-  const common = { requestHandler, maxAttempts: options.maxAttempts ?? 3 };
+  const common = { requestHandler, maxAttempts: options.maxAttempts ?? 3, cacheMiddleware: options.cacheMiddleware ?? false };
   if (config.aws) {
     // The SDK's own chains: credentials, region (AWS_REGION / profile), endpoint (AWS_ENDPOINT_URL_SQS).
     return new SQSClient({
