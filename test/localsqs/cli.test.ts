@@ -9,7 +9,8 @@ function client(endpoint: string): SQSClient {
   return new SQSClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
 }
 
-describe('sqsdemo sqs', () => {
+// Each case is its own process: run them side by side.
+describe('sqsdemo sqs', { concurrency: true }, () => {
   it('starts on port 0, prints its URL, serves SQS and exits 0 on SIGTERM saying how many messages it dropped', async () => {
     const proc = spawnSqsdemo(['sqs', '--port', '0']);
     const [, url] = await proc.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
