@@ -27,16 +27,18 @@ const SECTIONS: ReadonlyArray<readonly [string, Section]> = [
   ['pipeline', benchPipeline],
 ];
 
-const USAGE = `usage: npm run bench [-- --quick] [-- --only ${SECTIONS.map(([n]) => n).join(',')}] [-- --profile]
+const USAGE = `usage: npm run bench -- [--quick] [--only ${SECTIONS.map(([n]) => n).join(',')}] [--profile] [--out FILE] [--dash-args "FLAGS"]
 
   --quick      about 30 s instead of a few minutes (shorter windows, fewer messages)
   --only a,b   run only these sections
   --profile    run sqsdemo's side under node --cpu-prof; the notes list its 5 hottest functions
-  --out FILE   where to write the table (default bench/results.md)`;
+  --out FILE   where to write the table (default bench/results.md)
+  --dash-args "FLAGS"  extra flags for sqsdemo dash in the pipeline section, e.g. "--rate 2000"`;
 
 function parseArgs(argv: readonly string[]): { options: BenchOptions; only: Set<string>; outFile: string } {
   let quick = false;
   let profile = false;
+  let dashArgs: string[] = [];
   let only = new Set(SECTIONS.map(([n]) => n));
   let outFile = fileURLToPath(new URL('./results.md', import.meta.url));
   for (let i = 0; i < argv.length; i++) {
@@ -59,7 +61,7 @@ function parseArgs(argv: readonly string[]): { options: BenchOptions; only: Set<
     } else throw new Error(`unknown argument ${arg}`);
   }
   const profileDir = fileURLToPath(new URL('./profiles/', import.meta.url));
-  return { options: { quick, profile, profileDir }, only, outFile };
+  return { options: { quick, profile, profileDir, dashArgs }, only, outFile };
 }
 
 async function main(): Promise<number> {

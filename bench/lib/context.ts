@@ -9,6 +9,8 @@ export interface BenchOptions {
   readonly profile: boolean;
   /** Where --cpu-prof writes (bench/profiles). */
   readonly profileDir: string;
+  /** Extra flags for `sqsdemo dash` in the pipeline section (e.g. a load rate). */
+  readonly dashArgs: readonly string[];
 }
 
 export interface SectionOutput {
@@ -18,9 +20,12 @@ export interface SectionOutput {
 
 export type Section = (options: BenchOptions, out: SectionOutput) => Promise<void>;
 
-/** Node flags for a profiled sqsdemo child (and where its profile will be), or none. */
+/**
+ * Node flags for a profiled sqsdemo child, and the directory its profiles go
+ * to (one per thread: tsx's loader runs in a worker thread), or none.
+ */
 export function profileFor(options: BenchOptions, name: string): { nodeArgs: string[]; path: string | undefined } {
   if (!options.profile) return { nodeArgs: [], path: undefined };
-  const file = `${name}-${Date.now()}.cpuprofile`;
-  return { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', options.profileDir, '--cpu-prof-name', file], path: join(options.profileDir, file) };
+  const dir = join(options.profileDir, `${name}-${Date.now()}`);
+  return { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir], path: dir };
 }

@@ -2,7 +2,7 @@
  * Top self-time functions of a V8 .cpuprofile (what `node --cpu-prof` writes at
  * exit): where a role spends its CPU, for the report when a target is missed.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ROOT } from './procs.js';
 
@@ -24,28 +24,31 @@ export interface HotFunction {
   readonly share: number;
 }
 
-/** Newest .cpuprofile in `dir` written after `since` (epoch ms). */
-export function newestProfile(dir: string, since: number): string | undefined {
-  let best: { path: string; mtime: number } | undefined;
-  let names: string[] = [];
-  try { names = readdirSync(dir); } catch { return undefined; }
-  for (const name of names) {
-    if (!name.endsWith('.cpuprofile')) continue;
-    const path = join(dir, name);
-    const mtime = statSync(path).mtimeMs;
-    if (mtime >= since && (!best || mtime > best.mtime)) best = { path, mtime };
+/** Every .cpuprofile in `dir` (one per thread of the process). */
+export function profilesIn(dir: string): string[] {
+  try {
+    return readdirSync(dir).filter((n) => n.endsWith('.cpuprofile')).map((n) => join(dir, n));
+  } catch {
+    return [];
   }
-  return best?.path;
 }
 
-export function topSelfTime(path: string, count = 5): HotFunction[] {
+/**
+ * The `count` functions with the most self time. With `window` (ms since the
+ * profile started), only samples inside it count, so start-up (module
+ * loading, compiling) does not crowd out the steady state.
+ */
+export function topSelfTime(path: string, count = 5, window?: { fromMs: number; toMs: number }): { top: HotFunction[]; busyMs: number } {
   const profile = JSON.parse(readFileSync(path, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const selfUs = new Map<string, { name: string; where: string; us: number }>();
   let total = 0;
+  let elapsedUs = 0;
   profile.samples.forEach((id, i) => {
     const node = byId.get(id);
     const dt = profile.timeDeltas[i] ?? 0;
+    elapsedUs += dt;
+    if (window && (elapsedUs < window.fromMs * 1000 || elapsedUs > window.toMs * 1000)) return;
     if (!node) return;
     const f = node.callFrame;
     const name = f.functionName || '(anonymous)';
@@ -58,10 +61,11 @@ export function topSelfTime(path: string, count = 5): HotFunction[] {
     entry.us += dt;
     selfUs.set(key, entry);
   });
-  return [...selfUs.values()]
+  const top = [...selfUs.values()]
     .sort((a, b) => b.us - a.us)
     .slice(0, count)
     .map((e) => ({ name: e.name, where: e.where, selfMs: e.us / 1000, share: total === 0 ? 0 : e.us / total }));
+  return { top, busyMs: total / 1000 };
 }
 
 export function describeHot(list: readonly HotFunction[]): string {

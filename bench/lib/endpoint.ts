@@ -56,10 +56,7 @@ export async function startEndpoint(options: { nodeArgs?: readonly string[] } = 
       },
     };
   }
-  const port = await freePort();
-  const child = spawnChild('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { name: 'moto (stand-in)' });
-  const url = `http://127.0.0.1:${port}`;
-  await waitForHttp(url, child, 30_000);
+  const { url, child } = await startMoto('moto (stand-in)');
   progress(`endpoint: sqsdemo sqs is not registered yet; moto stands in at ${url} (numbers are moto's, not sqsdemo's)`);
   return {
     kind: 'moto',
@@ -70,6 +67,15 @@ export async function startEndpoint(options: { nodeArgs?: readonly string[] } = 
       await child.stop(3_000);
     },
   };
+}
+
+/** moto's server (python3 -m moto.server) on a free port, answering. */
+export async function startMoto(name: string): Promise<{ url: string; child: BenchChild }> {
+  const port = await freePort();
+  const child = spawnChild('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { name });
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttp(url, child, 30_000);
+  return { url, child };
 }
 
 async function waitForHttp(url: string, child: BenchChild, timeoutMs: number): Promise<void> {

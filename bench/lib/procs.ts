@@ -28,6 +28,8 @@ const live = new Set<BenchChild>();
 
 export class BenchChild {
   readonly events: JsonEvent[] = [];
+  /** Epoch ms when it was spawned. */
+  readonly spawnedAt = Date.now();
   /** Non-JSON stdout lines and all stderr, kept for error messages (last 64 KiB). */
   text = '';
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { resolveSqsConfig, type SqsConfig } from '../../src/config.js';
 import { createSqsClient } from '../../src/sqs/client.js';
-import { DEFAULT_TOPOLOGY, ensureTopology } from '../../src/sqs/topology.js';
+import { DEFAULT_TOPOLOGY, ensureTopology, type TopologySpec } from '../../src/sqs/topology.js';
 import { progress } from './log.js';
 
 export interface BenchQueue {
@@ -37,7 +37,7 @@ export class BenchSqs {
   }
 
   /** A main queue + DLQ with the project's topology and unique names. */
-  async createQueues(prefix: string, overrides: Partial<typeof DEFAULT_TOPOLOGY> = {}): Promise<BenchQueue> {
+  async createQueues(prefix: string, overrides: Partial<Omit<TopologySpec, 'queueName' | 'dlqName'>> = {}): Promise<BenchQueue> {
     const suffix = randomBytes(3).toString('hex');
     const queueName = `${prefix}_${suffix}`;
     const dlqName = `${queueName}_dlq`;

@@ -1,2 +1,162 @@
-import type { BenchOptions, SectionOutput } from '../lib/context.js';
-export async function benchEndpoint(_o: BenchOptions, _out: SectionOutput): Promise<void> {}
+/**
+ * 3. Local endpoint: (a) messages/s through SendMessageBatch + ReceiveMessage +
+ * DeleteMessageBatch from several loops in a separate client process (raw
+ * JSON 1.0 requests, so the client's cost stays small), with the endpoint's
+ * CPU use over the window; moto at the same load as a point of comparison
+ * (full run only). (b) memory per queued 1 KiB message: the server in an
+ * --expose-gc process, messages sent from this one, memory after gc before
+ * and after.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { hasCommand } from '../lib/available.js';
+import { profileFor, type BenchOptions, type SectionOutput } from '../lib/context.js';
+import { startMoto } from '../lib/endpoint.js';
+import { fmtInt, fmtNum, progress } from '../lib/log.js';
+import { readyUrl, spawnScript, spawnSqsdemo, type BenchChild } from '../lib/procs.js';
+import { profileNote } from '../lib/profile-note.js';
+import { BenchSqs } from '../lib/queues.js';
+import { RawSqs } from '../lib/raw-sqs.js';
+import { row } from '../lib/report.js';
+
+const SECTION = 'Local endpoint';
+const BODY_BYTES = 1024;
+const LOOPS = 16;
+
+/** CPU seconds (user + system) a process has used, from /proc (Linux); undefined elsewhere. */
+function cpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (100/s on Linux)
+  } catch {
+    return undefined;
+  }
+}
+
+function pctText(share: number | undefined): string {
+  return share === undefined ? 'n/a' : `${fmtNum(share * 100, 0)}%`;
+}
+
+interface Throughput {
+  readonly rate: number;
+  /** Share of one core the endpoint / the client process used over the window. */
+  readonly cpu: number | undefined;
+  readonly clientCpu: number | undefined;
+  readonly errors: number;
+  readonly window: { readonly from: number; readonly to: number; readonly spawnedAt: number };
+}
+
+async function throughput(label: string, url: string, server: BenchChild, seconds: number): Promise<Throughput> {
+  const sqs = new BenchSqs(url);
+  try {
+    const q = await sqs.createQueues('bench_endpoint');
+    progress(`  ${label}: ${LOOPS} client loops, ${BODY_BYTES} B messages, ${seconds} s after 1 s warm-up`);
+    const driver = spawnScript('drivers/endpoint-load.ts', [url, q.queueUrl, String(LOOPS), String(seconds), String(BODY_BYTES)], { name: 'endpoint load' });
+    // The driver warms up for 1 s, then counts for `seconds`.
+    await new Promise((r) => setTimeout(r, 1_000));
+    const cpu0 = cpuSeconds(server.child.pid);
+    const clientCpu0 = cpuSeconds(driver.child.pid);
+    const t0 = Date.now();
+    await new Promise((r) => setTimeout(r, seconds * 1_000));
+    const cpu1 = cpuSeconds(server.child.pid);
+    const clientCpu1 = cpuSeconds(driver.child.pid);
+    const result = await driver.waitForEvent((e) => e.type === 'result', 30_000);
+    const wall = seconds;
+    const rate = Number(result.messages) / Number(result.seconds);
+    const cpu = cpu0 !== undefined && cpu1 !== undefined ? (cpu1 - cpu0) / wall : undefined;
+    const clientCpu = clientCpu0 !== undefined && clientCpu1 !== undefined ? (clientCpu1 - clientCpu0) / wall : undefined;
+    const errors = Number(result.errors);
+    progress(`  ${label}: ${fmtInt(rate)} msgs/s (${fmtInt(Number(result.requests) / Number(result.seconds))} requests/s), CPU: endpoint ${pctText(cpu)}, client ${pctText(clientCpu)}` +
+      (errors > 0 ? `, ${errors} errors (first: ${String(result.firstError)})` : ''));
+    await sqs.deleteQueues(q);
+    return { rate, cpu, clientCpu, errors, window: { from: t0, to: t0 + seconds * 1_000, spawnedAt: server.spawnedAt } };
+  } finally {
+    sqs.destroy();
+  }
+}
+
+async function memory(quick: boolean): Promise<{ perMessage: number; rssPerMessage: number; count: number; held: number }> {
+  const count = quick ? 10_000 : 100_000;
+  const server = spawnScript('drivers/endpoint-memory.ts', [], { name: 'endpoint (memory)', nodeArgs: ['--expose-gc'], stdin: true });
+  const url = await readyUrl(server);
+  const sqs = new BenchSqs(url);
+  const raw = new RawSqs(url, 16);
+  try {
+    const q = await sqs.createQueues('bench_memory', { messageRetentionPeriod: 3_600 });
+    const measure = async (): Promise<Record<string, number>> => {
+      const from = server.events.length;
+      server.send('measure');
+      return (await server.waitForEvent((e) => e.type === 'memory', 30_000, from)) as Record<string, number>;
+    };
+    const before = await measure();
+    progress(`  memory: sending ${fmtInt(count)} messages of ${BODY_BYTES} B`);
+    let last = Date.now();
+    await raw.seed(q.queueUrl, count, BODY_BYTES, 16, (sent) => {
+      if (Date.now() - last > 2_000) {
+        last = Date.now();
+        progress(`  memory: ${fmtInt(sent)}/${fmtInt(count)} sent`);
+      }
+    });
+    const after = await measure();
+    const heap = (m: Record<string, number>): number => m.heapUsed! + m.external!;
+    const perMessage = (heap(after) - heap(before)) / count;
+    const rssPerMessage = (after.rss! - before.rss!) / count;
+    progress(`  memory: ${fmtInt(perMessage)} B per message on the heap (+external), ${fmtInt(rssPerMessage)} B RSS; server holds ${fmtInt(after.messages!)}`);
+    return { perMessage, rssPerMessage, count, held: after.messages! };
+  } finally {
+    raw.destroy();
+    sqs.destroy();
+    await server.stop(5_000);
+  }
+}
+
+export async function benchEndpoint(options: BenchOptions, out: SectionOutput): Promise<void> {
+  const seconds = options.quick ? 3 : 10;
+  const na = 'not available yet (sqs not registered)';
+  let ours: Throughput | undefined;
+  if (hasCommand('sqs')) {
+    const prof = profileFor(options, 'sqs');
+    const server = spawnSqsdemo(['sqs', '--port', '0', '--json'], { name: 'sqsdemo sqs', nodeArgs: prof.nodeArgs });
+    try {
+      ours = await throughput('sqsdemo sqs', await readyUrl(server), server, seconds);
+    } finally {
+      await server.stop(5_000, 'SIGINT');
+    }
+    const note = profileNote('sqsdemo sqs under send/receive/delete load', prof.path, ours.window);
+    if (note) out.notes.push(note);
+  }
+  let moto: Throughput | undefined;
+  if (!options.quick || !ours) {
+    let server: BenchChild | undefined;
+    try {
+      const started = await startMoto('moto');
+      server = started.child;
+      moto = await throughput('moto (comparison)', started.url, server, Math.min(seconds, 3));
+    } catch (err) {
+      progress(`  moto comparison skipped: ${(err as Error).message.split('\n')[0]}`);
+    } finally {
+      await server?.stop(3_000);
+    }
+  }
+  out.rows.push(row(SECTION, `msgs/s through SendMessageBatch + ReceiveMessage + DeleteMessageBatch (${LOOPS} client loops, 1 KiB)`, {
+    sqsdemo: ours ? `${fmtInt(ours.rate)} (CPU: endpoint ${pctText(ours.cpu)}, client ${pctText(ours.clientCpu)})` : na, value: ours?.rate,
+    baseline: moto ? `${fmtInt(moto.rate)} (moto)` : '—', baselineValue: moto?.rate,
+    target: { kind: 'at-least', min: 20_000, unit: 'msgs/s' },
+  }));
+
+  const serverFile = fileURLToPath(new URL('../../src/localsqs/server.ts', import.meta.url));
+  if (existsSync(serverFile)) {
+    const m = await memory(options.quick);
+    const overhead = m.perMessage - BODY_BYTES;
+    out.rows.push(row(SECTION, `memory per queued 1 KiB message beyond its body (${fmtInt(m.count)} messages)`, {
+      sqsdemo: `${fmtInt(overhead)} B (heap+external ${fmtInt(m.perMessage)} B/msg, RSS ${fmtInt(m.rssPerMessage)} B/msg)`, value: overhead,
+      target: { kind: 'at-most', max: 2_048, unit: 'B' },
+    }));
+    if (m.held !== m.count) out.notes.push(`Local endpoint memory: the server held ${fmtInt(m.held)} messages, not ${fmtInt(m.count)}.`);
+  } else {
+    out.rows.push(row(SECTION, 'memory per queued 1 KiB message beyond its body', { sqsdemo: 'not available yet (src/localsqs/server.ts missing)', target: { kind: 'at-most', max: 2_048, unit: 'B' } }));
+  }
+  out.notes.push(`Local endpoint: the client is a separate process sending raw AWS JSON 1.0 requests over keep-alive sockets (the SDK's own cost would cap the rate first); a message counts once sent, received and deleted. Memory: heapUsed + external after gc, in an --expose-gc process that holds only the server.${ours?.errors ? ` ${ours.errors} client errors during the run.` : ''}`);
+}

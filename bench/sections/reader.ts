@@ -22,6 +22,7 @@ interface DrainRun {
   readonly seconds: number;
   readonly rate: number;
   readonly sqsPerMessage: number | undefined;
+  readonly window: { readonly from: number; readonly to: number; readonly spawnedAt: number };
 }
 
 async function drain(
@@ -54,7 +55,7 @@ async function drain(
     if (own !== undefined) sqsPerMessage = own / count;
   }
   await child.stop(15_000);
-  const run = { count, seconds, rate: count / seconds, sqsPerMessage };
+  const run = { count, seconds, rate: count / seconds, sqsPerMessage, window: { from: t0, to: t1, spawnedAt: child.spawnedAt } };
   progress(`  ${label}: ${fmtInt(count)} messages in ${fmtNum(seconds, 1)} s = ${fmtInt(run.rate)} msg/s` +
     (sqsPerMessage !== undefined ? `, ${fmtNum(sqsPerMessage, 3)} SQS requests per message` : ''));
   return run;
@@ -69,8 +70,8 @@ export async function benchReader(options: BenchOptions, out: SectionOutput): Pr
   const endpoint = await startEndpoint();
   // moto slows down as its queue grows: a tenth of the counts checks the wiring.
   const scale = endpoint.kind === 'moto' ? 0.1 : 1;
-  const workCount = Math.round((options.quick ? 4_000 : 20_000) * scale);
-  const consumerCount = Math.round((options.quick ? 400 : 2_000) * scale);
+  const workCount = Math.round((options.quick ? 2_000 : 20_000) * scale);
+  const consumerCount = Math.round((options.quick ? 200 : 2_000) * scale);
   const sqs = new BenchSqs(endpoint.url);
   try {
     progress(`reader baseline: sqs-consumer (batch 10), ${WORK_MS} ms task`);
@@ -91,7 +92,7 @@ export async function benchReader(options: BenchOptions, out: SectionOutput): Pr
           { name: 'sqsdemo work', nodeArgs: prof.nodeArgs },
         ),
         (c) => lastStat(c, 'sqsCalls'));
-      const note = profileNote('sqsdemo work draining the queue', prof.path);
+      const note = profileNote('sqsdemo work draining the queue', prof.path, work.window);
       if (note) out.notes.push(note);
       await sqs.deleteQueues(q);
     }
