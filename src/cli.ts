@@ -16,6 +16,7 @@ import { registerSetup } from './commands/setup.js';
 import { registerServe } from './commands/serve.js';
 import { registerWork } from './commands/work.js';
 import { registerLoad } from './commands/load.js';
+import { registerDash } from './commands/dash.js';
 
 /** Each subcommand registers itself; add one here only when it works. */
 const COMMANDS: ReadonlyArray<(program: Command, ctx: CommandContext) => void> = [
@@ -24,6 +25,7 @@ const COMMANDS: ReadonlyArray<(program: Command, ctx: CommandContext) => void> =
   registerServe,
   registerWork,
   registerLoad,
+  registerDash,
 ];
 
 export interface CliIo {

@@ -1,0 +1,110 @@
+/** `sqsdemo dash`: run the whole pipeline (endpoint, setup, serve, work, load) and draw it live. */
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import type { CommandContext } from './context.js';
+import { addSqsOptions, sqsConfigFrom } from './sqs-options.js';
+import { floatIn, intIn, parseDuration } from '../config.js';
+import { DEFAULT_TOPOLOGY } from '../sqs/topology.js';
+import { MALFORMED_KINDS, type MalformedKind } from '../load/config.js';
+import { DASH_DEFAULTS, type DashConfig } from '../dash/config.js';
+import { runDash } from '../dash/run.js';
+
+interface DashFlags {
+  endpoint?: string;
+  aws?: boolean | string;
+  tty: boolean;
+  duration?: number;
+  rate: number;
+  concurrency: number;
+  bodyBytes: number;
+  batchSize: number;
+  malformedPerBatch: number;
+  malformedKinds?: MalformedKind[];
+  workMs: number;
+  failRate: number;
+  workConcurrency?: number;
+  pollers?: number;
+  retryDelay?: number;
+  seed?: number;
+  visibilityTimeout: number;
+  maxReceiveCount: number;
+  drainTimeout: number;
+  summaryEvery: number;
+}
+
+function durationIn(minMs: number, maxMs: number): (value: string) => number {
+  return (value) => {
+    const ms = parseDuration(value);
+    if (ms < minMs || ms > maxMs) throw new InvalidArgumentError(`Allowed: from ${minMs} ms to ${maxMs / 3_600_000} h.`);
+    return ms;
+  };
+}
+
+function parseKinds(value: string): MalformedKind[] {
+  const kinds = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (kinds.length === 0 || kinds.some((k) => !(MALFORMED_KINDS as readonly string[]).includes(k))) {
+    throw new InvalidArgumentError(`Allowed: a comma-separated list of ${MALFORMED_KINDS.join(', ')}.`);
+  }
+  return [...new Set(kinds)] as MalformedKind[];
+}
+
+export function registerDash(program: Command, ctx: CommandContext): void {
+  const cmd = program
+    .command('dash')
+    .summary('run the whole pipeline (local SQS, writer, reader, load) and draw it live')
+    .description(
+      'Start the local SQS endpoint (unless --endpoint or --aws says where SQS is), create the queues,\n' +
+        'then `serve`, `work` and `load` as child processes, and draw them in three panes as the\n' +
+        "original's tmux did: the HTTP log, the reader's stats, the client's stats; above them queue depth,\n" +
+        'throughput, latency and the balance: accepted = processed + dead-lettered + still queued.\n\n' +
+        'Keys: q quit (stops load, serve, work, then the endpoint, and prints the final balance),\n' +
+        'p pause/resume the load, + / - change its rate, ? help.\n\n' +
+        'Without a terminal (a pipe, CI, --no-tty) it draws nothing: it runs for --duration (default 10s),\n' +
+        'prints a summary line every few seconds, drains, and exits 0 only when the balance holds exactly.',
+    );
+  addSqsOptions(cmd)
+    .option('--no-tty', 'do not draw: plain summary lines (the default when stdout is not a terminal)')
+    .addOption(new Option('--duration <duration>', 'stop after this long, e.g. 30s, 5m (default: until q on a terminal, 10s otherwise)').argParser(durationIn(100, 7 * 24 * 3_600_000)))
+    .addOption(new Option('--rate <r>', 'load: requests per second (open loop)').default(DASH_DEFAULTS.rate).env('SQSDEMO_LOAD_RATE').argParser(floatIn(0.01, 1_000_000)))
+    .addOption(new Option('--concurrency <n>', 'load: connections to the writer').default(DASH_DEFAULTS.concurrency).argParser(intIn(1, 10_000)))
+    .addOption(new Option('--body-bytes <n>', 'load: size of each good message body, UTF-8 bytes').default(DASH_DEFAULTS.bodyBytes).argParser(intIn(1, 1_048_576)))
+    .addOption(new Option('--batch-size <n>', 'load: requests per batch (the original: 24 lines)').default(DASH_DEFAULTS.batchSize).argParser(intIn(1, 1_000_000)))
+    .addOption(new Option('--malformed-per-batch <n>', 'load: deliberately bad requests per batch').default(DASH_DEFAULTS.malformedPerBatch).argParser(intIn(0, 1_000_000)))
+    .addOption(new Option('--malformed-kinds <list>', `load: which bad requests, in turn: ${MALFORMED_KINDS.join(',')} (default: empty)`).argParser(parseKinds))
+    .addOption(new Option('--work-ms <ms>', 'work: duration of the simulated task, ms').default(DASH_DEFAULTS.workMs).env('SQSDEMO_WORK_MS').argParser(intIn(0, 3_600_000)))
+    .addOption(new Option('--fail-rate <p>', 'work: probability that a task fails (0.09: about 1 in 11, like the original)').default(DASH_DEFAULTS.failRate).env('SQSDEMO_FAIL_RATE').argParser(floatIn(0, 1)))
+    .addOption(new Option('--work-concurrency <n>', 'work: tasks running at once (default: work\'s own)').argParser(intIn(1, 100_000)))
+    .addOption(new Option('--pollers <n>', 'work: receive loops (default: work\'s own)').argParser(intIn(1, 1_000)))
+    .addOption(new Option('--retry-delay <duration>', 'work: make a failed message visible again after this long (default: the visibility timeout)').argParser(durationIn(0, 43_200_000)))
+    .addOption(new Option('--seed <n>', 'seed for the failure draws and the generated text').argParser(intIn(0, 4_294_967_295)))
+    .addOption(new Option('--visibility-timeout <s>', 'setup: VisibilityTimeout of the main queue when dash creates it, seconds').default(DEFAULT_TOPOLOGY.visibilityTimeout).argParser(intIn(0, 43_200)))
+    .addOption(new Option('--max-receive-count <n>', 'setup: receives before a message is dead-lettered, when dash creates the queue').default(DEFAULT_TOPOLOGY.maxReceiveCount).argParser(intIn(1, 1000)))
+    .addOption(new Option('--drain-timeout <duration>', 'at stop: wait at most this long for work to empty the queue').default(DASH_DEFAULTS.drainMs, '5s').argParser(durationIn(0, 600_000)))
+    .addOption(new Option('--summary-every <duration>', 'without a terminal: a summary line this often').default(DASH_DEFAULTS.summaryEveryMs, '2s').argParser(durationIn(100, 3_600_000)))
+    .action(async (flags: DashFlags) => {
+      const sqs = sqsConfigFrom(cmd.opts(), ctx.env);
+      const tty = ctx.isTTY && flags.tty;
+      const config: DashConfig = Object.freeze({
+        sqs,
+        startLocal: !sqs.aws && flags.endpoint === undefined && !ctx.env.AWS_ENDPOINT_URL_SQS,
+        tty,
+        durationMs: flags.duration ?? (tty ? undefined : DASH_DEFAULTS.plainDurationMs),
+        summaryEveryMs: flags.summaryEvery,
+        drainMs: flags.drainTimeout,
+        rate: flags.rate,
+        concurrency: flags.concurrency,
+        bodyBytes: flags.bodyBytes,
+        batchSize: flags.batchSize,
+        malformedPerBatch: flags.malformedPerBatch,
+        malformedKinds: flags.malformedKinds,
+        workMs: flags.workMs,
+        failRate: flags.failRate,
+        workConcurrency: flags.workConcurrency,
+        pollers: flags.pollers,
+        retryDelayMs: flags.retryDelay,
+        seed: flags.seed,
+        visibilityTimeout: flags.visibilityTimeout,
+        maxReceiveCount: flags.maxReceiveCount,
+      });
+      await runDash(config, ctx);
+    });
+}

@@ -1,0 +1,3 @@
+export async function runTty(..._args: unknown[]): Promise<void> {
+  throw new Error('not yet');
+}
