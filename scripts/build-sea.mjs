@@ -47,6 +47,7 @@ async function build({ outDir, quiet }) {
   const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
   checkNode();
   const target = join(outDir, process.platform === 'win32' ? 'sqsdemo.exe' : 'sqsdemo');
+  mkdirSync(outDir, { recursive: true }); // fail early on a bad --out
   const workDir = mkdtempSync(join(tmpdir(), 'sqsdemo-sea-'));
   try {
     log('bundling src/main.ts with esbuild ...');
@@ -62,7 +63,6 @@ async function build({ outDir, quiet }) {
     const blob = makeBlob({ workDir, bundleFile, sha256File });
 
     log(`injecting into a copy of ${process.execPath} ...`);
-    mkdirSync(outDir, { recursive: true });
     rmSync(target, { force: true }); // a running old binary keeps its inode; we write a new file
     await injectBlob({ blob, target, log });
 

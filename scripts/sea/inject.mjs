@@ -43,10 +43,15 @@ export async function injectBlob({ blob, target, log }) {
   chmodSync(target, 0o755);
   if (process.platform === 'darwin') run('codesign', ['--remove-signature', target]);
   if (process.platform === 'win32') log('  note: the copied node.exe keeps its signature; sign dist\\sqsdemo.exe yourself if Windows complains');
-  await quietly(() => inject(target, RESOURCE, readFileSync(blob), {
-    sentinelFuse: SENTINEL_FUSE,
-    ...(process.platform === 'darwin' ? { machoSegmentName: 'NODE_SEA' } : {}),
-  }));
+  try {
+    await quietly(() => inject(target, RESOURCE, readFileSync(blob), {
+      sentinelFuse: SENTINEL_FUSE,
+      ...(process.platform === 'darwin' ? { machoSegmentName: 'NODE_SEA' } : {}),
+    }));
+  } catch (err) {
+    const hint = /sentinel/i.test(err.message) ? ` (${process.execPath} was built without single-executable support; build with an official Node binary)` : '';
+    throw new Error(`postject could not inject the blob into ${target}: ${err.message}${hint}`);
+  }
   if (process.platform === 'darwin') run('codesign', ['--sign', '-', target]);
 }
 

@@ -2,7 +2,8 @@
  * The single executable under test: built once per test file into a temp dir by
  * scripts/build-sea.mjs, then run as a user would, with its own cache directory
  * (so the first start writes the bundle there) and without the environment
- * variable that silences the AWS SDK, to prove the binary silences it itself.
+ * variable that silences the AWS SDK, to prove the binary silences it itself,
+ * and with no node on the PATH.
  */
 import { spawn, execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -39,7 +40,8 @@ export async function buildBinary(): Promise<BuiltBinary> {
   const path = join(outDir, process.platform === 'win32' ? 'sqsdemo.exe' : 'sqsdemo');
 
   const env = (extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv => {
-    const e: NodeJS.ProcessEnv = { ...process.env, SQSDEMO_CACHE_DIR: cacheDir, NO_COLOR: '1', FORCE_COLOR: '0' };
+    // No PATH: the binary needs no node (dash starts its roles from the binary itself).
+    const e: NodeJS.ProcessEnv = { ...process.env, PATH: join(dir, 'no-bin'), SQSDEMO_CACHE_DIR: cacheDir, NO_COLOR: '1', FORCE_COLOR: '0' };
     for (const key of ['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', 'NODE_OPTIONS', 'SQSDEMO_ENDPOINT', 'SQSDEMO_QUEUE', 'SQSDEMO_DLQ', 'SQSDEMO_AWS', 'AWS_ENDPOINT_URL_SQS', 'AWS_ENDPOINT_URL']) delete e[key];
     for (const [k, v] of Object.entries(extra)) {
       if (v === undefined) delete e[k];
