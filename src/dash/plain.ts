@@ -4,6 +4,7 @@
  * outcome and the balance.
  */
 import { computeBalance, formatBalance, type Balance } from './balance.js';
+import { fmtMs } from './format.js';
 import { CHILD_NAMES, formatCounts, type DashState } from './state.js';
 
 function seconds(ms: number): string {
@@ -16,7 +17,7 @@ export function formatSummary(state: DashState, elapsedMs: number): string {
   const l = state.load;
   parts.push(l ? `load ${Math.round(l.throughput)}/s sent ${l.sent} ${formatCounts(l.counts)}${l.paused ? ' (paused)' : ''}` : 'load -');
   const s = state.serve;
-  parts.push(s ? `serve enqueued ${s.enqueued} p99 ${s.latencyMs.p99}ms` : 'serve -');
+  parts.push(s ? `serve enqueued ${s.enqueued} p99 ${fmtMs(s.latencyMs.p99)}` : 'serve -');
   const w = state.work;
   parts.push(w ? `work processed ${w.processed} failed ${w.failed} retried ${w.retried}` : 'work -');
   const q = state.queues;
@@ -38,7 +39,7 @@ export function formatFinal(state: DashState, balance: Balance = computeBalance(
   }
   const w = state.work;
   const l = state.load;
-  if (l) lines.push(`load: sent ${l.sent} ${formatCounts(l.counts)}, p50 ${l.latencyMs.p50}ms p99 ${l.latencyMs.p99}ms${l.unexpected ? `, ${l.unexpected} unexpected answers` : ''}`);
+  if (l) lines.push(`load: sent ${l.sent} ${formatCounts(l.counts)}, p50 ${fmtMs(l.latencyMs.p50)} p99 ${fmtMs(l.latencyMs.p99)}${l.unexpected ? `, ${l.unexpected} unexpected answers` : ''}`);
   if (w) lines.push(`work: processed ${w.processed}, failed ${w.failed} (retried by SQS), received ${w.received}`);
   lines.push(`balance: ${formatBalance(balance, { unicode: false })}`);
   return lines.join('\n') + '\n';

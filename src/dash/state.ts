@@ -48,6 +48,21 @@ export interface AccessLine {
   readonly error?: string;
 }
 
+export interface ReceiveLine {
+  readonly t: number;
+  /** Messages in this receive. */
+  readonly count: number;
+  /** Totals since start. */
+  readonly received: number;
+  readonly processed: number;
+}
+
+export interface BatchLine {
+  readonly t: number;
+  readonly batch: number;
+  readonly counts: OutcomeCounts;
+}
+
 export interface ServeView {
   readonly enqueued: number;
   readonly responses: OutcomeCounts;
@@ -100,9 +115,9 @@ export interface DashState {
   readonly children: Readonly<Record<ChildName, ChildState>>;
   readonly httpLog: readonly AccessLine[];
   /** The original's `Messages received/processed: R/P`, one per non-empty receive. */
-  readonly readerLog: readonly string[];
-  /** The original's `{'ConnErr': 0, 400: 45, 201: 1035}`, one per batch. */
-  readonly clientLog: readonly string[];
+  readonly readerLog: readonly ReceiveLine[];
+  /** The original's `{'ConnErr': 0, 400: 45, 201: 1035}`: totals after each batch. */
+  readonly clientLog: readonly BatchLine[];
   readonly serve?: ServeView;
   readonly work?: WorkView;
   readonly load?: LoadView;
@@ -241,7 +256,7 @@ function reduceWork(state: DashState, e: Extract<AnyEvent, { role: 'work' }>): D
   const prev = state.work ?? emptyWork();
   switch (e.type) {
     case 'receive':
-      return { ...state, readerLog: pushRing(state.readerLog, `Messages received/processed: ${e.count}/${e.processed}`, LOG_LINES) };
+      return { ...state, readerLog: pushRing(state.readerLog, { t: e.t, count: e.count, received: e.received, processed: e.processed }, LOG_LINES) };
     case 'stats': {
       if (prev.final) return state;
       const work: WorkView = {
@@ -264,7 +279,7 @@ function reduceLoad(state: DashState, e: Extract<AnyEvent, { role: 'load' }>): D
   const prev = state.load;
   switch (e.type) {
     case 'batch':
-      return { ...state, clientLog: pushRing(state.clientLog, formatCounts(e.counts), LOG_LINES) };
+      return { ...state, clientLog: pushRing(state.clientLog, { t: e.t, batch: e.batch, counts: e.counts }, LOG_LINES) };
     case 'stats': {
       if (prev?.final) return state;
       const load: LoadView = {

@@ -1,3 +1,49 @@
-export async function runTty(..._args: unknown[]): Promise<void> {
-  throw new Error('not yet');
+/**
+ * Dash on a terminal: draw the App on the alternate screen while the pipeline
+ * runs; on q / Ctrl-C / SIGTERM / --duration stop the roles in order with the
+ * screen still live (their statuses change as they drain), then leave the
+ * alternate screen so the final balance lands in the normal terminal.
+ */
+import { render } from 'ink';
+import type { CommandContext } from '../commands/context.js';
+import { aborted, sleep } from '../util/abort.js';
+import { App } from './App.js';
+import type { DashConfig } from './config.js';
+import type { DashStore } from './store.js';
+import type { Supervisor } from './supervisor.js';
+
+const ENTER_ALT = '\x1b[?1049h\x1b[H';
+const LEAVE_ALT = '\x1b[?1049l';
+
+export async function runTty(config: DashConfig, ctx: CommandContext, store: DashStore, supervisor: Supervisor): Promise<void> {
+  let quit!: () => void;
+  const quitting = new Promise<void>((resolve) => (quit = resolve));
+  ctx.stdout.write(ENTER_ALT);
+  const app = render(<App store={store} controls={{ quit, togglePause: () => supervisor.togglePause(), changeRate: (d) => supervisor.changeRate(d) }} />, {
+    stdout: ctx.stdout as NodeJS.WriteStream,
+    stdin: ctx.stdin as NodeJS.ReadStream,
+    exitOnCtrlC: false,
+    patchConsole: false,
+    maxFps: 10,
+  });
+  const stopTimer = new AbortController();
+  let startError: unknown;
+  try {
+    const started = supervisor.start().catch((err: unknown) => {
+      startError = err;
+      quit();
+    });
+    const ends: Promise<unknown>[] = [quitting, aborted(ctx.signal)];
+    if (config.durationMs !== undefined) ends.push(started.then(() => sleep(config.durationMs!, stopTimer.signal)));
+    await Promise.race(ends);
+  } finally {
+    stopTimer.abort();
+    await supervisor.stop();
+    store.flush();
+    await new Promise((r) => setTimeout(r, 150)); // let the last frame show the stopped roles
+    app.unmount();
+    await app.waitUntilExit().catch(() => undefined);
+    ctx.stdout.write(LEAVE_ALT);
+  }
+  if (startError !== undefined) throw startError;
 }
