@@ -1,61 +1,48 @@
 /**
- * Reading dash's final balance (accepted = processed + dead-lettered + still
- * queued) from its output without a TTY. Prefers a JSON event carrying the
- * counts; otherwise reads the last line of text that names them.
+ * Reading dash's final balance from its output without a TTY. dash prints
+ * (src/dash/balance.ts formatBalance, plain mode):
+ *
+ *   balance: accepted 760 [+ 3 there before] = processed 700 + dead-lettered 5 + queued 3 + in flight 52  OK holds
+ *
+ * The harness recomputes the difference itself rather than trusting the verdict.
  */
-import type { JsonEvent } from './procs.js';
-
 export interface Balance {
   readonly accepted: number;
+  readonly before: number;
   readonly processed: number;
   readonly deadLettered: number;
   readonly queued: number;
-  /** accepted - (processed + deadLettered + queued): 0 when exact. */
+  readonly inFlight: number;
+  /** accepted + before - (processed + deadLettered + queued + inFlight): 0 when exact. */
   readonly missing: number;
-  readonly source: string;
+  /** The line it was read from. */
+  readonly line: string;
 }
 
-function num(v: unknown): number | undefined {
-  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
-}
+const FIELD = {
+  accepted: /\baccepted (\d+)/,
+  before: /\+ (\d+) there before/,
+  processed: /\bprocessed (\d+)/,
+  deadLettered: /\bdead-lettered (\d+)/,
+  queued: /\bqueued (\d+)/,
+  inFlight: /\bin flight (\d+)/,
+} as const;
 
-function fromObject(o: Record<string, unknown>, source: string): Balance | undefined {
-  const b = (typeof o.balance === 'object' && o.balance !== null ? o.balance : o) as Record<string, unknown>;
-  const accepted = num(b.accepted);
-  const processed = num(b.processed);
-  const deadLettered = num(b.deadLettered) ?? num(b.deadlettered) ?? num(b.dlq) ?? num(b.dead);
-  const queued = num(b.queued) ?? num(b.stillQueued) ?? num(b.inQueue);
+/** The last `balance:` line of `text`, parsed; undefined when there is none with every number. */
+export function parseBalance(text: string): Balance | undefined {
+  const lines = text.split('\n').filter((l) => /^\s*balance:/.test(l));
+  const line = lines[lines.length - 1];
+  if (line === undefined) return undefined;
+  const get = (re: RegExp): number | undefined => {
+    const m = re.exec(line);
+    return m ? Number(m[1]) : undefined;
+  };
+  const accepted = get(FIELD.accepted);
+  const processed = get(FIELD.processed);
+  const deadLettered = get(FIELD.deadLettered);
+  const queued = get(FIELD.queued);
+  const inFlight = get(FIELD.inFlight) ?? 0;
+  const before = get(FIELD.before) ?? 0;
   if (accepted === undefined || processed === undefined || deadLettered === undefined || queued === undefined) return undefined;
-  return { accepted, processed, deadLettered, queued, missing: accepted - processed - deadLettered - queued, source };
-}
-
-const LABELS: Record<'accepted' | 'processed' | 'deadLettered' | 'queued', RegExp> = {
-  accepted: /accepted\D{0,20}?([\d][\d,_]*)/i,
-  processed: /processed\D{0,20}?([\d][\d,_]*)/i,
-  deadLettered: /dead[- ]?letter(?:ed)?\D{0,20}?([\d][\d,_]*)/i,
-  queued: /(?:still )?queued\D{0,20}?([\d][\d,_]*)/i,
-};
-
-function fromText(text: string): Balance | undefined {
-  const lines = text.split('\n').reverse();
-  for (const line of lines) {
-    const values: Partial<Record<keyof typeof LABELS, number>> = {};
-    for (const [key, re] of Object.entries(LABELS) as [keyof typeof LABELS, RegExp][]) {
-      const m = re.exec(line);
-      if (m) values[key] = Number(m[1]!.replace(/[,_]/g, ''));
-    }
-    if (values.accepted !== undefined && values.processed !== undefined && values.deadLettered !== undefined && values.queued !== undefined) {
-      const { accepted, processed, deadLettered, queued } = values as Required<typeof values>;
-      return { accepted, processed, deadLettered, queued, missing: accepted - processed - deadLettered - queued, source: `text: "${line.trim().slice(0, 160)}"` };
-    }
-  }
-  return undefined;
-}
-
-export function parseBalance(events: readonly JsonEvent[], text: string): Balance | undefined {
-  for (let i = events.length - 1; i >= 0; i--) {
-    const b = fromObject(events[i]!, `event ${String(events[i]!.type)}`);
-    if (b) return b;
-  }
-  return fromText(text);
+  return { accepted, before, processed, deadLettered, queued, inFlight, missing: accepted + before - (processed + deadLettered + queued + inFlight), line: line.trim() };
 }

@@ -6,6 +6,7 @@
  */
 import autocannon, { type AutocannonResult } from 'autocannon';
 import { hasCommand } from '../lib/available.js';
+import { cpuMeter, pctText } from '../lib/cpu.js';
 import { profileFor, type BenchOptions, type SectionOutput } from '../lib/context.js';
 import { startEndpoint, type Endpoint } from '../lib/endpoint.js';
 import { fmtInt, fmtNum, progress } from '../lib/log.js';
@@ -27,6 +28,8 @@ interface WriterRun {
   readonly other: number;
   /** Epoch ms of the measured window. */
   readonly window: { readonly from: number; readonly to: number };
+  /** Share of a core used in the window by the writer, the endpoint and autocannon (this process). */
+  readonly cpu: string;
 }
 
 async function hammer(url: string, seconds: number): Promise<AutocannonResult> {
@@ -42,13 +45,17 @@ async function hammer(url: string, seconds: number): Promise<AutocannonResult> {
 }
 
 /** autocannon against a ready server: a 1 s warm-up, then the measured window. */
-async function measure(label: string, url: string, windowS: number): Promise<WriterRun> {
+async function measure(label: string, url: string, windowS: number, writerPid: number | undefined, endpointPid?: number): Promise<WriterRun> {
   progress(`  ${label}: warm-up 1 s at ${url}`);
   await hammer(url, 1);
   progress(`  ${label}: ${windowS} s, ${CONNECTIONS} connections`);
+  const writerCpu = cpuMeter(writerPid);
+  const endpointCpu = cpuMeter(endpointPid);
+  const selfCpu = cpuMeter(process.pid);
   const from = Date.now();
   const r = await hammer(url, windowS);
   const to = Date.now();
+  const cpu = `writer ${pctText(writerCpu())}` + (endpointPid !== undefined ? `, endpoint ${pctText(endpointCpu())}` : '') + `, autocannon ${pctText(selfCpu())}`;
   const accepted = r['2xx'];
   const run: WriterRun = {
     rps: accepted / r.duration,
@@ -57,8 +64,9 @@ async function measure(label: string, url: string, windowS: number): Promise<Wri
     accepted,
     other: r.requests.total - accepted + r.errors,
     window: { from, to },
+    cpu,
   };
-  progress(`  ${label}: ${fmtInt(run.rps)} req/s, p50 ${run.p50} ms, p99 ${run.p99} ms, ${run.other} not 201`);
+  progress(`  ${label}: ${fmtInt(run.rps)} req/s, p50 ${run.p50} ms, p99 ${run.p99} ms, ${run.other} not 201; CPU: ${cpu}`);
   return run;
 }
 
@@ -86,7 +94,7 @@ async function enqueueing(
   const before = await endpoint.requestCount();
   const harnessBefore = sqs.calls;
   const child = start();
-  const run = await measure(label, await readyUrl(child), windowS);
+  const run = await measure(label, await readyUrl(child), windowS, child.child.pid, endpoint.child.child.pid);
   await child.stop(15_000);
   const after = await endpoint.requestCount();
   const harnessCalls = sqs.calls - harnessBefore;
@@ -116,7 +124,7 @@ export async function benchWriter(options: BenchOptions, out: SectionOutput): Pr
   try {
     progress('writer (a): bare polka, no SQS (the ceiling)');
     const bareChild = spawnScript('baselines/bare-polka.ts', [], { name: 'bare polka' });
-    const bare = await measure('bare polka', await readyUrl(bareChild), windowS);
+    const bare = await measure('bare polka', await readyUrl(bareChild), windowS, bareChild.child.pid);
     await bareChild.stop();
 
     progress('writer (b): plain writer, one SendMessage per request');
@@ -170,7 +178,9 @@ export async function benchWriter(options: BenchOptions, out: SectionOutput): Pr
       baseline: plain.sqsPerMessage !== undefined ? `${fmtNum(plain.sqsPerMessage, 3)} (plain writer)` : 'n/a', baselineValue: plain.sqsPerMessage,
     }));
     out.notes.push(`Writer: autocannon, ${CONNECTIONS} connections, ${windowS} s per server after a 1 s warm-up; endpoint: ${endpoint.kind === 'moto' ? 'moto (stand-in: sqsdemo sqs not registered yet)' : 'sqsdemo sqs'} in its own process. SQS requests per message: ${serve?.sqsSource ?? plain.sqsSource} over each writer's whole life (start to drained stop) / messages in its queue afterwards.`);
-    for (const [label, r] of [['bare polka', bare], ['plain writer', plain.run], ['sqsdemo serve', serve?.run]] as const) {
+    const runs: ReadonlyArray<readonly [string, WriterRun | undefined]> = [['bare polka', bare], ['plain writer', plain.run], ['sqsdemo serve', serve?.run]];
+    out.notes.push(`Writer: CPU (share of one core) in the window: ${runs.flatMap(([l, r]) => (r ? [`${l}: ${r.cpu}`] : [])).join('; ')}.`);
+    for (const [label, r] of runs) {
       if (r && r.other > 0) out.notes.push(`Writer: ${label} answered ${fmtInt(r.other)} requests with something other than 201 (or errors/timeouts).`);
     }
     out.notes.push(...serveNotes);
