@@ -68,7 +68,8 @@ export function createLoadFormatter(config: LoadConfig): HumanFormatter<LoadEven
 export function formatSummary(e: Extract<LoadEvent, { type: 'summary' }>): string {
   const lines = [
     `summary: ${e.sent} sent in ${(e.durationMs / 1000).toFixed(1)} s (ended by ${e.endedBy ?? 'the end'}): ${formatCounts(e.counts)}`,
-    `  throughput ${e.throughput.toFixed(1)} req/s   latency ${latency(e.latencyMs)}`,
+    `  throughput ${e.throughput.toFixed(1)} req/s   latency ${latency(e.latencyMs)}` +
+      (e.unsent ? `   ${e.unsent} scheduled request${e.unsent === 1 ? '' : 's'} never left (the writer could not keep up with the rate)` : ''),
   ];
   if (e.verify) {
     const f = e.verify.found;

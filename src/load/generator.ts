@@ -51,6 +51,8 @@ export interface LoadGenerator {
   readonly inFlight: number;
   /** Requests due by the schedule but not sent yet (open loop; 0 in closed loop). */
   backlog(): number;
+  /** Open loop: requests that were due but never sent when sending ended (the client fell behind). */
+  readonly unsentAtEnd: number;
   /** Why sending ended: 'requests', 'duration', 'stopped', or undefined while running. */
   readonly endReason: 'requests' | 'duration' | 'stopped' | undefined;
 }
@@ -64,6 +66,7 @@ export function createLoadGenerator(options: GeneratorOptions, deps: GeneratorDe
   let paused = false;
   let started = false;
   let endReason: LoadGenerator['endReason'];
+  let unsentAtEnd = 0;
   let deadline = Infinity;
   // Open-loop schedule: request k (since the origin) is due at origin + k * intervalMs.
   let origin = 0;
@@ -80,6 +83,7 @@ export function createLoadGenerator(options: GeneratorOptions, deps: GeneratorDe
 
   function endSending(reason: NonNullable<LoadGenerator['endReason']>): void {
     if (endReason !== undefined) return;
+    unsentAtEnd = backlog();
     endReason = reason;
     cancelTick?.();
     cancelTick = undefined;
@@ -147,6 +151,15 @@ export function createLoadGenerator(options: GeneratorOptions, deps: GeneratorDe
     }
   }
 
+  function backlog(): number {
+    if (rate === undefined || paused || endReason !== undefined || !started) return 0;
+    const now = clock.now();
+    // How many schedule slots since the origin are due: up to now, or before the deadline once it has passed.
+    const dueCount = now < deadline ? Math.floor((now - origin) / intervalMs()) + 1 : Math.ceil((deadline - origin) / intervalMs());
+    const left = requests === undefined ? Infinity : requests - issued;
+    return Math.max(0, Math.min(dueCount - k, left));
+  }
+
   function restartSchedule(): void {
     cancelTick?.();
     cancelTick = undefined;
@@ -196,10 +209,9 @@ export function createLoadGenerator(options: GeneratorOptions, deps: GeneratorDe
     get inFlight() {
       return inFlight;
     },
-    backlog() {
-      if (rate === undefined || paused || endReason !== undefined) return 0;
-      const late = clock.now() - due();
-      return late < 0 ? 0 : Math.floor(late / intervalMs()) + 1;
+    backlog,
+    get unsentAtEnd() {
+      return unsentAtEnd;
     },
     get endReason() {
       return endReason;

@@ -146,6 +146,7 @@ export async function runLoad(config: LoadConfig, ctx: CommandContext, deps: Loa
     ...(verify ? { verify } : {}),
     ...(reasons.length > 0 ? { reasons } : {}),
     endedBy: generator.endReason ?? 'stopped',
+    ...(generator.unsentAtEnd > 0 ? { unsent: generator.unsentAtEnd } : {}),
   };
   emit(summary);
   if (!summary.ok) throw new CheckFailedError(reasons.join('; '), reasonHint(stats));

@@ -57,6 +57,8 @@ export interface LoadSummaryEvent extends EventBase<'load', 'summary'> {
   readonly reasons?: readonly string[];
   /** Why sending ended: 'requests', 'duration' or 'stopped' (Ctrl-C). */
   readonly endedBy?: string;
+  /** Open loop: requests the schedule wanted sent that never left (the writer or the client fell behind). */
+  readonly unsent?: number;
 }
 
 export type LoadEvent = CommonEvent<'load'> | BatchEvent | LoadStatsEvent | LoadSummaryEvent;

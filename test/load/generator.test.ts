@@ -103,7 +103,7 @@ describe('load generator: open loop', () => {
     generator.start();
     clock.advance(1_000); // the only connection is busy: requests due at 100 and 200 wait
     assert.equal(sender.sent.length, 1);
-    assert.equal(generator.backlog(), 10);
+    assert.equal(generator.backlog(), 2); // the two left of --requests 3 are due and waiting
     sender.answerNext(); // answered at 1000: latency 1000 - 0
     assert.equal(sender.sent.length, 2);
     assert.equal(sender.sent[1]!.sentAt, 1_000);
@@ -149,6 +149,16 @@ describe('load generator: open loop', () => {
     clock.advance(1);
     assert.equal(sender.sent.length, 6);
     assert.equal(generator.rate, 1);
+  });
+
+  it('counts the requests still due when --duration ends as never sent', async () => {
+    const { clock, sender, generator } = setup({ rate: 10, concurrency: 1, durationMs: 1_000 });
+    generator.start();
+    clock.advance(1_000); // one in flight since 0; the ones due at 100..900 never got a connection
+    sender.answerNext();
+    await generator.finished;
+    assert.equal(sender.sent.length, 1);
+    assert.equal(generator.unsentAtEnd, 9);
   });
 
   it('sends nothing due at or after the --duration deadline', async () => {
