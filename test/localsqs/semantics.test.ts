@@ -146,6 +146,23 @@ describe('time-driven semantics (fake clock)', () => {
     assert.ok(results.every((r) => (r.Messages?.length ?? 0) > 0));
   });
 
+  it('forgets a long poll whose client went away, so no message is handed to nobody', async () => {
+    const url = await h.queue();
+    const abort = new AbortController();
+    const gone = fetch(h.url + '/', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AmazonSQS.ReceiveMessage' },
+      body: JSON.stringify({ QueueUrl: url, WaitTimeSeconds: 20 }),
+      signal: abort.signal,
+    }).catch(() => undefined);
+    await h.waiting(url);
+    abort.abort();
+    await gone;
+    while ((h.server.stats().queues.find((q) => url.endsWith(q.name))?.waiting ?? 0) > 0) await new Promise<void>((r) => setImmediate(r));
+    await h.client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'kept' }));
+    assert.equal((await h.client.send(new ReceiveMessageCommand({ QueueUrl: url }))).Messages?.[0]?.Body, 'kept');
+  });
+
   it('answers pending long polls (empty) when the server closes', async () => {
     const url = await h.queue();
     const poll = h.client.send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 20 }));
