@@ -4,7 +4,7 @@
  * `controls`. Fits 80x24; a larger terminal gets longer logs and sparklines.
  */
 import { Box, useInput, useStdin } from 'ink';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { ClientPane } from './ClientPane.js';
 import { Footer } from './Footer.js';
 import { Header, HEADER_ROWS } from './Header.js';
@@ -32,12 +32,18 @@ export function App({ store, controls, size }: AppProps) {
   const state = useDashState(store);
   const terminal = useTerminalSize();
   const { columns, rows } = size ?? terminal;
-  const [help, setHelp] = useState(false);
+  const [help, setHelpState] = useState(false);
+  // Keys read the ref: a key typed right after `?` must see the help as open.
+  const helpOpen = useRef(false);
+  const setHelp = (open: boolean): void => {
+    helpOpen.current = open;
+    setHelpState(open);
+  };
   const { isRawModeSupported } = useStdin();
 
   useInput(
     (input, key) => {
-      if (help) return setHelp(false);
+      if (helpOpen.current) return setHelp(false);
       if (input === 'q' || input === 'Q' || (key.ctrl && input === 'c') || key.escape) controls.quit();
       else if (input === 'p' || input === 'P' || input === ' ') controls.togglePause();
       else if (input === '+' || input === '=') controls.changeRate(1);
