@@ -55,6 +55,7 @@ function parseArgs(argv: readonly string[]): { options: BenchOptions; only: Set<
       const unknown = [...only].filter((n) => !SECTIONS.some(([s]) => s === n));
       if (unknown.length) throw new Error(`unknown section(s): ${unknown.join(', ')}`);
     } else if (arg === '--out' || arg.startsWith('--out=')) outFile = value();
+    else if (arg === '--dash-args' || arg.startsWith('--dash-args=')) dashArgs = value().split(/\s+/).filter(Boolean);
     else if (arg === '-h' || arg === '--help') {
       process.stdout.write(USAGE + '\n');
       process.exit(0);
