@@ -2,7 +2,7 @@
 // Runs the node:test suites through tsx. Node 20's `--test` finds no .ts files by
 // itself, so this lists them and passes them explicitly; it fails when no test ran.
 //
-//   node scripts/test.mjs                 every suite under test/
+//   node scripts/test.mjs                 every suite under test/ and bench/test/
 //   node scripts/test.mjs test/writer     only the suites under these folders/files
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync, readFileSync, rmSync, mkdtempSync } from 'node:fs';
@@ -19,7 +19,7 @@ function collect(path) {
   return readdirSync(path).sort().flatMap((name) => (name === 'node_modules' || name === 'fixtures' ? [] : collect(join(path, name))));
 }
 
-const files = (roots.length ? roots : ['test']).flatMap((r) => collect(join(root, r))).map((f) => relative(root, f));
+const files = (roots.length ? roots : ['test', 'bench/test']).flatMap((r) => collect(join(root, r))).map((f) => relative(root, f));
 if (files.length === 0) {
   console.error(`no test files found under ${roots.join(', ') || 'test/'}`);
   process.exit(1);
