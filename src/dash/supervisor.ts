@@ -159,7 +159,8 @@ export function createSupervisor(config: DashConfig, store: DashStore, env: Env)
         store.dispatch({ kind: 'stopping' });
         for (const name of ['load', 'serve'] as const) await children.get(name)?.stop(STOP_GRACE_MS[name]);
         const work = children.get('work');
-        if (work && client && urls) await waitDrained(client, urls, store, config.drainMs);
+        // Only a running reader can empty the queue; a crashed one is not waited for.
+        if (work && client && urls && store.getState().children.work.status === 'running') await waitDrained(client, urls, store, config.drainMs);
         await work?.stop(STOP_GRACE_MS.work);
         poller.abort();
         await pollDone;
