@@ -110,6 +110,16 @@ export function createSupervisor(config: DashConfig, store: DashStore, env: Env)
     }
   }
 
+  /** Ask one role to drain and exit; the screen shows it as stopping meanwhile. */
+  async function stopChild(name: ChildName): Promise<void> {
+    const child = children.get(name);
+    if (!child) return;
+    if (store.getState().children[name].status === 'running' || store.getState().children[name].status === 'starting') {
+      store.dispatch({ kind: 'child', name, status: 'stopping' });
+    }
+    await child.stop(STOP_GRACE_MS[name]);
+  }
+
   function sendControl(c: LoadControl): void {
     children.get('load')?.send(JSON.stringify(c));
   }
@@ -157,11 +167,11 @@ export function createSupervisor(config: DashConfig, store: DashStore, env: Env)
     stop() {
       stopping ??= (async () => {
         store.dispatch({ kind: 'stopping' });
-        for (const name of ['load', 'serve'] as const) await children.get(name)?.stop(STOP_GRACE_MS[name]);
+        for (const name of ['load', 'serve'] as const) await stopChild(name);
         const work = children.get('work');
         // Only a running reader can empty the queue; a crashed one is not waited for.
         if (work && client && urls && store.getState().children.work.status === 'running') await waitDrained(client, urls, store, config.drainMs);
-        await work?.stop(STOP_GRACE_MS.work);
+        await stopChild('work');
         poller.abort();
         await pollDone;
         if (client && urls) {
@@ -171,7 +181,7 @@ export function createSupervisor(config: DashConfig, store: DashStore, env: Env)
             store.dispatch({ kind: 'stderr', name: 'setup', line: `final queue depth: ${(err as Error).message}` });
           }
         }
-        await children.get('sqs')?.stop(STOP_GRACE_MS.sqs);
+        await stopChild('sqs');
         client?.destroy();
         store.flush();
       })();
