@@ -52,13 +52,13 @@ export function registerDash(program: Command, ctx: CommandContext): void {
     .command('dash')
     .summary('run the whole pipeline (local SQS, writer, reader, load) and draw it live')
     .description(
-      'Start the local SQS endpoint (unless --endpoint or --aws says where SQS is), create the queues,\n' +
-        'then `serve`, `work` and `load` as child processes, and draw them in three panes as the\n' +
-        "original's tmux did: the HTTP log, the reader's stats, the client's stats; above them queue depth,\n" +
+      'Start the local SQS endpoint (unless --endpoint or --aws says where SQS is), create the queues, ' +
+        'then `serve`, `work` and `load` as child processes, and draw them in three panes as the ' +
+        "original's tmux did: the HTTP log, the reader's stats, the client's stats. Above them: queue depth, " +
         'throughput, latency and the balance: accepted = processed + dead-lettered + still queued.\n\n' +
-        'Keys: q quit (stops load, serve, work, then the endpoint, and prints the final balance),\n' +
+        'Keys: q quit (stops load, serve, work, then the endpoint, and prints the final balance), ' +
         'p pause/resume the load, + / - change its rate, ? help.\n\n' +
-        'Without a terminal (a pipe, CI, --no-tty) it draws nothing: it runs for --duration (default 10s),\n' +
+        'Without a terminal (a pipe, CI, --no-tty) it draws nothing: it runs for --duration (default 10s), ' +
         'prints a summary line every few seconds, drains, and exits 0 only when the balance holds exactly.',
     );
   addSqsOptions(cmd)
