@@ -132,6 +132,7 @@ export async function main(): Promise<never> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  watchSupervisor(process.env.SQSDEMO_SUPERVISOR_PID, controller);
   // A closed pipe (e.g. `sqsdemo ... | head`) is not an error worth a stack trace.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') controller.abort(new Error('stdout closed'));
@@ -147,4 +148,21 @@ export async function main(): Promise<never> {
   // Let buffered output reach a pipe before exiting.
   await new Promise<void>((resolve) => (process.stdout.writableLength === 0 ? resolve() : process.stdout.once('drain', () => resolve())));
   process.exit(code);
+}
+
+/**
+ * A role started by a supervisor (dash sets SQSDEMO_SUPERVISOR_PID) stops
+ * gracefully when the supervisor is gone, even after a kill -9 that gave it no
+ * chance to stop its children: when the parent dies, the OS re-parents us.
+ */
+function watchSupervisor(pid: string | undefined, controller: AbortController): void {
+  const supervisor = Number(pid);
+  if (!pid || !Number.isInteger(supervisor) || supervisor <= 0) return;
+  const timer = setInterval(() => {
+    if (process.ppid === supervisor) return;
+    clearInterval(timer);
+    process.stderr.write(`sqsdemo: supervisor (pid ${supervisor}) is gone; stopping\n`);
+    controller.abort(new Error('supervisor exited'));
+  }, 500);
+  timer.unref();
 }

@@ -38,7 +38,8 @@ export interface RoleChild {
 export function spawnRole(role: string, args: readonly string[], env: Env, hooks: ChildHooks): RoleChild {
   const self = selfCommand();
   const child: ChildProcess = spawn(self.command, [...self.args, role, ...args], {
-    env: { ...env, FORCE_COLOR: '0', NO_COLOR: '1' } as NodeJS.ProcessEnv,
+    // SQSDEMO_SUPERVISOR_PID: the role stops by itself if dash dies without stopping it (kill -9).
+    env: { ...env, FORCE_COLOR: '0', NO_COLOR: '1', SQSDEMO_SUPERVISOR_PID: String(process.pid) } as NodeJS.ProcessEnv,
     stdio: ['pipe', 'pipe', 'pipe'],
     // Its own process group: a Ctrl-C in the terminal reaches dash only, which
     // then stops the roles in order (load, serve, work, endpoint).
