@@ -2,7 +2,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { CommandContext } from './context.js';
 import { addSqsOptions, sqsConfigFrom } from './sqs-options.js';
-import { floatIn, intIn, parseDuration } from '../config.js';
+import { floatIn, intIn, parseDuration, type Env } from '../config.js';
 import { DEFAULT_TOPOLOGY } from '../sqs/topology.js';
 import { MALFORMED_KINDS, type MalformedKind } from '../load/config.js';
 import { DASH_DEFAULTS, type DashConfig } from '../dash/config.js';
@@ -82,7 +82,8 @@ export function registerDash(program: Command, ctx: CommandContext): void {
     .addOption(new Option('--summary-every <duration>', 'without a terminal: a summary line this often').default(DASH_DEFAULTS.summaryEveryMs, '2s').argParser(durationIn(100, 3_600_000)))
     .action(async (flags: DashFlags) => {
       const sqs = sqsConfigFrom(cmd.opts(), ctx.env);
-      const tty = ctx.isTTY && flags.tty;
+      // Ink draws only the last frame under CI (is-in-ci), so a CI terminal gets plain lines.
+      const tty = ctx.isTTY && flags.tty && !inCi(ctx.env);
       const config: DashConfig = Object.freeze({
         sqs,
         startLocal: !sqs.aws && flags.endpoint === undefined && !ctx.env.AWS_ENDPOINT_URL_SQS,
@@ -107,4 +108,10 @@ export function registerDash(program: Command, ctx: CommandContext): void {
       });
       await runDash(config, ctx);
     });
+}
+
+/** The same test Ink uses (is-in-ci): CI or CONTINUOUS_INTEGRATION set, or any CI_* variable; CI=0/false is off. */
+function inCi(env: Env): boolean {
+  if (env.CI === '0' || env.CI === 'false') return false;
+  return env.CI !== undefined || env.CONTINUOUS_INTEGRATION !== undefined || Object.keys(env).some((k) => k.startsWith('CI_'));
 }

@@ -32,8 +32,8 @@ describe('sqsdemo dash on a terminal', () => {
     const socket = `sqsdemo-e2e-${randomBytes(4).toString('hex')}`;
     const tmux = (...args: string[]) => exec('tmux', ['-L', socket, '-f', '/dev/null', ...args]).then((r) => r.stdout);
     const run = dashRun(['--rate', '100', '--work-ms', '20']);
-    // The test must not inherit the developer's SQS settings.
-    const env = [...['SQSDEMO_ENDPOINT', 'AWS_ENDPOINT_URL_SQS', 'AWS_ENDPOINT_URL', 'SQSDEMO_QUEUE', 'SQSDEMO_DLQ', 'SQSDEMO_AWS'].flatMap((v) => ['-u', v]), 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true', 'TERM=xterm-256color'];
+    // The test must not inherit the developer's SQS settings, nor CI=true (a user's terminal is not CI).
+    const env = [...['SQSDEMO_ENDPOINT', 'AWS_ENDPOINT_URL_SQS', 'AWS_ENDPOINT_URL', 'SQSDEMO_QUEUE', 'SQSDEMO_DLQ', 'SQSDEMO_AWS'].flatMap((v) => ['-u', v]), 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true', 'TERM=xterm-256color', 'CI=0'];
     // After dash exits, keep the pane open so the test can read what it printed.
     const command = `env ${env.join(' ')} ${quote(process.execPath)} ${quote(BIN)} ${run.args.map(quote).join(' ')}; echo "DASH-EXIT=$?"; sleep 120`;
     const screen = () => tmux('capture-pane', '-p', '-t', 'dash');
