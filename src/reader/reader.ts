@@ -28,6 +28,7 @@ import type { ReaderMessage } from './message.js';
 import type { Processor } from './processor.js';
 import { ReaderSqs, type DeleteEntry, type VisibilityEntry } from './sqs-calls.js';
 import { ReaderStats } from './stats.js';
+import { RecentIds } from './recent-ids.js';
 
 export interface ReaderDeps {
   /** Built with createSqsClient; the reader does not destroy it. */
@@ -57,6 +58,7 @@ export function createReader(config: ReaderConfig, deps: ReaderDeps): Reader {
   const clock = deps.clock ?? systemReaderClock;
   const { emit, processor, dataLog } = deps;
   const stats = new ReaderStats(clock.now());
+  const deletedIds = new RecentIds();
   const flow = new Flow(config.concurrency, config.prefetch);
   const stopController = new AbortController();
   const tasks = new Set<Promise<void>>();
@@ -156,8 +158,9 @@ export function createReader(config: ReaderConfig, deps: ReaderDeps): Reader {
     dataLog?.record(now, m, ok);
     if (ok) {
       const outcome = await deletes.add({ receiptHandle: m.receiptHandle });
-      if (outcome.ok) stats.deleted += 1;
-      else stats.deleteFailed += 1;
+      if (!outcome.ok) stats.deleteFailed += 1;
+      else if (deletedIds.add(m.messageId)) stats.deleted += 1;
+      else stats.duplicates += 1;
     } else if (config.retryDelayMs !== undefined) {
       await visibility.add({ receiptHandle: m.receiptHandle, timeoutS: toVisibilitySeconds(config.retryDelayMs) });
     }

@@ -13,8 +13,10 @@ export class ReaderStats {
   failed = 0;
   /** Messages received with ApproximateReceiveCount > 1. */
   retried = 0;
-  /** Deletes SQS confirmed. */
+  /** Messages whose delete SQS confirmed (each message id counted once). */
   deleted = 0;
+  /** Deliveries of a message this reader had already deleted (SQS is at-least-once). */
+  duplicates = 0;
   /** Deletes that failed for good (reported; SQS will redeliver those messages). */
   deleteFailed = 0;
   /** Messages handed back with visibility 0 (unstarted at stop, or abandoned at the drain timeout). */
@@ -68,6 +70,7 @@ export class ReaderStats {
       sqsCalls,
       returned: this.returned,
       deleteFailed: this.deleteFailed,
+      duplicates: this.duplicates,
       extended: this.extended,
     };
   }

@@ -51,6 +51,8 @@ export interface WorkStatsEvent extends EventBase<'work', 'stats'> {
   readonly deleteFailed?: number;
   /** Visibility extensions SQS confirmed (heartbeat for long-held messages). */
   readonly extended?: number;
+  /** Deliveries of messages already deleted (processed twice: SQS is at-least-once); not in `deleted`. */
+  readonly duplicates?: number;
 }
 
 /** Shutdown finished: in-flight work settled, deletes flushed, prefetched messages returned. */

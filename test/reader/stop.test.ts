@@ -50,10 +50,12 @@ describe('sqsdemo work: stopping', () => {
     r = await startReader(t, p);
     await until(() => r!.reader.counters().deleted >= sent.length, 'second worker deleted all');
     for (const b of sent) {
+      // At least once: on a slow engine a delivery can time out and come back, so a second run is allowed.
       const seen = p.outcomes.get(b) ?? [];
-      assert.equal(seen.length, 1, `${b} processed once by the second worker`);
+      assert.ok(seen.length >= 1, `${b} processed by the second worker`);
       assert.ok(seen[0]!.receiveCount >= 2, `${b} was redelivered (receive count ${seen[0]!.receiveCount})`);
     }
+    assert.equal(r.reader.counters().deleted, sent.length, 'each message deleted once, counted once');
     assert.deepEqual(await queueCounts(t), { visible: 0, notVisible: 0 });
   });
 
