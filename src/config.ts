@@ -109,6 +109,24 @@ export function parseDuration(value: string): number {
   return Math.round(n * factor);
 }
 
+/** A duration (see parseDuration) from `minMs` to `maxMs` milliseconds. */
+export function durationIn(minMs: number, maxMs: number): (value: string) => number {
+  return (value) => {
+    const ms = parseDuration(value);
+    if (ms < minMs || ms > maxMs) throw new InvalidArgumentError(`Allowed: from ${formatMs(minMs)} to ${formatMs(maxMs)}.`);
+    return ms;
+  };
+}
+
+/** 500 -> "500ms", 90000 -> "90s", 3600000 -> "1h": for messages about durations. */
+export function formatMs(ms: number): string {
+  if (ms === 0) return '0s';
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
+  if (ms % 1000 === 0) return `${ms / 1000}s`;
+  return `${ms}ms`;
+}
+
 export function parseUrl(value: string): string {
   let url: URL;
   try {

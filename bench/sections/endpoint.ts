@@ -13,7 +13,7 @@ import { hasCommand } from '../lib/available.js';
 import { cpuMeter, pctText } from '../lib/cpu.js';
 import { profileFor, type BenchOptions, type SectionOutput } from '../lib/context.js';
 import { startMoto } from '../lib/endpoint.js';
-import { fmtInt, fmtNum, progress } from '../lib/log.js';
+import { fmtInt, progress } from '../lib/log.js';
 import { readyUrl, spawnScript, spawnSqsdemo, type BenchChild } from '../lib/procs.js';
 import { profileNote } from '../lib/profile-note.js';
 import { BenchSqs } from '../lib/queues.js';

@@ -1,10 +1,10 @@
 /** `sqsdemo dash`: run the whole pipeline (endpoint, setup, serve, work, load) and draw it live. */
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { CommandContext } from './context.js';
 import { addSqsOptions, sqsConfigFrom } from './sqs-options.js';
-import { floatIn, intIn, parseDuration, type Env } from '../config.js';
+import { type Env, durationIn, floatIn, intIn } from '../config.js';
 import { DEFAULT_TOPOLOGY } from '../sqs/topology.js';
-import { MALFORMED_KINDS, type MalformedKind } from '../load/config.js';
+import { MALFORMED_KINDS, type MalformedKind, parseMalformedKinds } from '../load/config.js';
 import { DASH_DEFAULTS, type DashConfig } from '../dash/config.js';
 import { runDash } from '../dash/run.js';
 
@@ -31,22 +31,6 @@ interface DashFlags {
   summaryEvery: number;
 }
 
-function durationIn(minMs: number, maxMs: number): (value: string) => number {
-  return (value) => {
-    const ms = parseDuration(value);
-    if (ms < minMs || ms > maxMs) throw new InvalidArgumentError(`Allowed: from ${minMs} ms to ${maxMs / 3_600_000} h.`);
-    return ms;
-  };
-}
-
-function parseKinds(value: string): MalformedKind[] {
-  const kinds = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  if (kinds.length === 0 || kinds.some((k) => !(MALFORMED_KINDS as readonly string[]).includes(k))) {
-    throw new InvalidArgumentError(`Allowed: a comma-separated list of ${MALFORMED_KINDS.join(', ')}.`);
-  }
-  return [...new Set(kinds)] as MalformedKind[];
-}
-
 export function registerDash(program: Command, ctx: CommandContext): void {
   const cmd = program
     .command('dash')
@@ -69,7 +53,7 @@ export function registerDash(program: Command, ctx: CommandContext): void {
     .addOption(new Option('--body-bytes <n>', 'load: size of each good message body, UTF-8 bytes').default(DASH_DEFAULTS.bodyBytes).argParser(intIn(1, 1_048_576)))
     .addOption(new Option('--batch-size <n>', 'load: requests per batch (the original: 24 lines)').default(DASH_DEFAULTS.batchSize).argParser(intIn(1, 1_000_000)))
     .addOption(new Option('--malformed-per-batch <n>', 'load: deliberately bad requests per batch').default(DASH_DEFAULTS.malformedPerBatch).argParser(intIn(0, 1_000_000)))
-    .addOption(new Option('--malformed-kinds <list>', `load: which bad requests, in turn: ${MALFORMED_KINDS.join(',')} (default: empty)`).argParser(parseKinds))
+    .addOption(new Option('--malformed-kinds <list>', `load: which bad requests, in turn: ${MALFORMED_KINDS.join(',')} (default: empty)`).argParser(parseMalformedKinds))
     .addOption(new Option('--work-ms <ms>', 'work: duration of the simulated task, ms').default(DASH_DEFAULTS.workMs).env('SQSDEMO_WORK_MS').argParser(intIn(0, 3_600_000)))
     .addOption(new Option('--fail-rate <p>', 'work: probability that a task fails (0.09: about 1 in 11, like the original)').default(DASH_DEFAULTS.failRate).env('SQSDEMO_FAIL_RATE').argParser(floatIn(0, 1)))
     .addOption(new Option('--work-concurrency <n>', 'work: tasks running at once (default: work\'s own)').argParser(intIn(1, 100_000)))

@@ -1,10 +1,10 @@
 /** `sqsdemo load`: the load client (HTTP requests, one malformed per batch, statistics). */
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { CommandContext } from './context.js';
 import { addSqsOptions, sqsConfigFrom } from './sqs-options.js';
-import { floatIn, intIn, parseDuration, parseUrl } from '../config.js';
+import { durationIn, floatIn, intIn, parseUrl } from '../config.js';
 import { UsageError } from '../errors.js';
-import { LOAD_DEFAULTS, MALFORMED_HELP, MALFORMED_KINDS, type LoadConfig, type MalformedKind } from '../load/config.js';
+import { LOAD_DEFAULTS, MALFORMED_HELP, MALFORMED_KINDS, type LoadConfig, type MalformedKind, parseMalformedKinds } from '../load/config.js';
 import { MAX_RATE } from '../load/control.js';
 import { runLoad } from '../load/run.js';
 
@@ -25,21 +25,6 @@ interface LoadFlags {
   verify?: boolean;
   verifyDataLog?: string;
   verifyTimeout: number;
-}
-
-function parseKinds(value: string): MalformedKind[] {
-  const kinds = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  const bad = kinds.filter((k) => !(MALFORMED_KINDS as readonly string[]).includes(k));
-  if (kinds.length === 0 || bad.length > 0) throw new InvalidArgumentError(`Allowed: a comma-separated list of ${MALFORMED_KINDS.join(', ')}.`);
-  return [...new Set(kinds)] as MalformedKind[];
-}
-
-function durationIn(minMs: number, maxMs: number): (value: string) => number {
-  return (value) => {
-    const ms = parseDuration(value);
-    if (ms < minMs || ms > maxMs) throw new InvalidArgumentError(`Allowed: from ${minMs} ms to ${maxMs / 3_600_000} h.`);
-    return ms;
-  };
 }
 
 export function registerLoad(program: Command, ctx: CommandContext): void {
@@ -72,7 +57,7 @@ export function registerLoad(program: Command, ctx: CommandContext): void {
     .addOption(new Option('--requests <n>', 'stop after this many requests').argParser(intIn(1, Number.MAX_SAFE_INTEGER)))
     .addOption(new Option('--batch-size <n>', 'requests per batch (the original: 24 lines)').default(LOAD_DEFAULTS.batchSize).argParser(intIn(1, 1_000_000)))
     .addOption(new Option('--malformed-per-batch <n>', 'deliberately bad requests per batch (must get a 4xx)').default(LOAD_DEFAULTS.malformedPerBatch).argParser(intIn(0, 1_000_000)))
-    .addOption(new Option('--malformed-kinds <list>', `which bad requests, in turn: ${MALFORMED_KINDS.join(',')}`).default([...LOAD_DEFAULTS.malformedKinds], 'empty').argParser(parseKinds))
+    .addOption(new Option('--malformed-kinds <list>', `which bad requests, in turn: ${MALFORMED_KINDS.join(',')}`).default([...LOAD_DEFAULTS.malformedKinds], 'empty').argParser(parseMalformedKinds))
     .addOption(new Option('--body-bytes <n>', 'size of each good message body, UTF-8 bytes (the writer refuses more than the queue\'s MaximumMessageSize)').default(LOAD_DEFAULTS.bodyBytes).argParser(intIn(1, 1_048_576)))
     .addOption(new Option('--seed <n>', 'seed of the generated text').default(LOAD_DEFAULTS.seed).argParser(intIn(0, 4_294_967_295)))
     .addOption(new Option('--timeout <duration>', 'a request without an answer after this long counts as a "timeout" error').default(LOAD_DEFAULTS.timeoutMs, '10s').argParser(durationIn(1, 600_000)))

@@ -1,8 +1,8 @@
 /** `sqsdemo serve`: the queue-writer (HTTP POST /api/message -> SQS). */
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { CommandContext } from './context.js';
 import { addSqsOptions, sqsConfigFrom } from './sqs-options.js';
-import { intIn, parseDuration, parseHost, parsePort } from '../config.js';
+import { durationIn, intIn, parseHost, parsePort } from '../config.js';
 import { runServe } from '../writer/run.js';
 import { WRITER_DEFAULTS } from '../writer/writer.js';
 
@@ -59,11 +59,3 @@ export function registerServe(program: Command, ctx: CommandContext): void {
     });
 }
 
-/** A duration (see parseDuration) bounded to [min, max] milliseconds. */
-function durationIn(minMs: number, maxMs: number): (value: string) => number {
-  return (value) => {
-    const ms = parseDuration(value);
-    if (ms < minMs || ms > maxMs) throw new InvalidArgumentError(`Allowed: from ${minMs} ms to ${maxMs / 1000} s.`);
-    return ms;
-  };
-}

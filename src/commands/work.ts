@@ -1,8 +1,8 @@
 /** `sqsdemo work`: the queue-reader (SQS -> process -> delete / retry / dead-letter). */
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { CommandContext } from './context.js';
 import { addSqsOptions, sqsConfigFrom } from './sqs-options.js';
-import { describeSqs, floatIn, intIn, parseDuration } from '../config.js';
+import { describeSqs, durationIn, floatIn, intIn } from '../config.js';
 import { createSqsClient } from '../sqs/client.js';
 import { createEventSink } from '../telemetry/sink.js';
 import type { WorkEvent } from '../telemetry/work-events.js';
@@ -28,15 +28,6 @@ interface WorkFlags {
   json?: boolean;
 }
 
-/** A duration up to `maxMs` (see parseDuration for the syntax). */
-function durationUpTo(maxMs: number, what: string): (value: string) => number {
-  return (value) => {
-    const ms = parseDuration(value);
-    if (ms > maxMs) throw new InvalidArgumentError(`Allowed: at most ${what}.`);
-    return ms;
-  };
-}
-
 export function registerWork(program: Command, ctx: CommandContext): void {
   const cmd = program
     .command('work')
@@ -58,8 +49,8 @@ export function registerWork(program: Command, ctx: CommandContext): void {
     .addOption(new Option('--work-ms <ms>', 'duration of the simulated task, ms').default(100).env('SQSDEMO_WORK_MS').argParser(intIn(0, 600_000)))
     .addOption(new Option('--fail-rate <p>', 'probability that a task fails (0.09: about 1 in 11, like the original)').default(0.09).env('SQSDEMO_FAIL_RATE').argParser(floatIn(0, 1)))
     .addOption(new Option('--seed <n>', 'seed for the failure draws, for repeatable runs (default: random)').argParser(intIn(0, 4_294_967_295)))
-    .addOption(new Option('--retry-delay <duration>', 'on failure, make the message visible again after this long (e.g. 0s, 2s, 1m; default: the queue visibility timeout)').argParser(durationUpTo(43_200_000, '12h')))
-    .addOption(new Option('--drain-timeout <duration>', 'at stop, wait this long for running tasks before handing their messages back').default(10_000, '10s').argParser(durationUpTo(3_600_000, '1h')))
+    .addOption(new Option('--retry-delay <duration>', 'on failure, make the message visible again after this long (e.g. 0s, 2s, 1m; default: the queue visibility timeout)').argParser(durationIn(0, 43_200_000)))
+    .addOption(new Option('--drain-timeout <duration>', 'at stop, wait this long for running tasks before handing their messages back').default(10_000, '10s').argParser(durationIn(0, 3_600_000)))
     .addOption(new Option('--data-log <file>', 'append one CSV line per handled message: now_ms,SentTimestamp,pass|fail,ApproximateReceiveCount,SenderId,MessageId,"body"'))
     .option('--json', 'print one JSON event per line (ready, receive, stats every 1 s, stopped) instead of human lines')
     .action(async (flags: WorkFlags) => {

@@ -2,6 +2,7 @@
  * The load client's configuration, validated once by the command and frozen.
  * Everything here is plain data; the run (run.ts) turns it into a generator.
  */
+import { InvalidArgumentError } from 'commander';
 import type { SqsConfig } from '../config.js';
 
 /** Ways a deliberately bad request is bad; each must get a 4xx from the writer. */
@@ -63,4 +64,12 @@ export interface LoadConfig {
   readonly verify: VerifyConfig | undefined;
   /** Human periodic line period (ms); JSON stats are every 1 s. */
   readonly humanStatsIntervalMs?: number;
+}
+
+/** Flag parser for `--malformed-kinds`: a comma-separated list of MALFORMED_KINDS. */
+export function parseMalformedKinds(value: string): MalformedKind[] {
+  const kinds = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const bad = kinds.filter((k) => !(MALFORMED_KINDS as readonly string[]).includes(k));
+  if (kinds.length === 0 || bad.length > 0) throw new InvalidArgumentError(`Allowed: a comma-separated list of ${MALFORMED_KINDS.join(', ')}.`);
+  return [...new Set(kinds)] as MalformedKind[];
 }

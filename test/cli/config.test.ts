@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolveSqsConfig, parseDuration, intIn, parseUrl, parseQueueName, DEFAULT_LOCAL_ENDPOINT } from '../../src/config.js';
+import { resolveSqsConfig, parseDuration, durationIn, intIn, parseUrl, parseQueueName, DEFAULT_LOCAL_ENDPOINT } from '../../src/config.js';
 import { UsageError } from '../../src/errors.js';
 
 describe('resolveSqsConfig', () => {
@@ -45,6 +45,14 @@ describe('flag parsers', () => {
     assert.equal(parseDuration('2m'), 120_000);
     assert.equal(parseDuration('1h'), 3_600_000);
     assert.throws(() => parseDuration('soon'), /duration such as/);
+  });
+
+  it('bounds durations and names the range in readable units', () => {
+    const p = durationIn(100, 3_600_000);
+    assert.equal(p('250ms'), 250);
+    assert.equal(p('1h'), 3_600_000);
+    assert.throws(() => p('50ms'), /from 100ms to 1h/);
+    assert.throws(() => p('61m'), /from 100ms to 1h/);
   });
 
   it('accepts whole numbers in range only', () => {
