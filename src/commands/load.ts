@@ -32,21 +32,21 @@ export function registerLoad(program: Command, ctx: CommandContext): void {
     .command('load')
     .summary('the load client: POST messages to the writer, one malformed per batch, count the answers')
     .description(
-      'POST {"body": "<text>"} to the writer (`sqsdemo serve`) in batches of --batch-size requests, of which\n' +
-        '--malformed-per-batch are deliberately bad and must get a 4xx; every good one must get 201.\n' +
+      'POST {"body": "<text>"} to the writer (`sqsdemo serve`) in batches of --batch-size requests, of which ' +
+        '--malformed-per-batch are deliberately bad and must get a 4xx; every good one must get 201. ' +
         'Bodies are generated text (--body-bytes, repeatable with --seed), built once and reused.\n\n' +
-        'Closed loop (default): --concurrency requests in flight, a new one as soon as an answer arrives.\n' +
-        'Open loop (--rate R): requests leave on a fixed schedule of R per second over up to --concurrency\n' +
-        'keep-alive connections; latency is measured from the scheduled time, so a slow writer cannot hide\n' +
-        'it (no coordinated omission). Runs until --requests or --duration, or Ctrl-C; the summary prints\n' +
-        'either way. Exit 0 when every answer was the expected one, 1 otherwise (the reason is printed),\n' +
+        'Closed loop (default): --concurrency requests in flight, a new one as soon as an answer arrives. ' +
+        'Open loop (--rate R): requests leave on a fixed schedule of R per second over up to --concurrency ' +
+        'keep-alive connections; latency is measured from the scheduled time, so a slow writer cannot hide ' +
+        'it (no coordinated omission). Runs until --requests or --duration, or Ctrl-C; the summary prints ' +
+        'either way. Exit 0 when every answer was the expected one, 1 otherwise (the reason is printed), ' +
         '3 when nothing listens at --url.\n\n' +
-        '--verify: after the run, look for every MessageId returned with a 201 in the main queue and the\n' +
-        'dead-letter queue (received with a long visibility timeout, then handed back at once) and, with\n' +
-        '--verify-data-log, in the worker\'s data log. Limits: a running worker deletes messages and holds\n' +
-        'some invisible, so with a worker give its --data-log file; each verify receive counts toward the\n' +
+        '--verify: after the run, look for every MessageId returned with a 201 in the main queue and the ' +
+        'dead-letter queue (received with a long visibility timeout, then handed back at once) and, with ' +
+        '--verify-data-log, in the worker\'s data log. Limits: a running worker deletes messages and holds ' +
+        'some invisible, so with a worker give its --data-log file; each verify receive counts toward the ' +
         'queue\'s maxReceiveCount; a queue much larger than the run takes long to walk (--verify-timeout).\n\n' +
-        '--control stdin reads JSON lines: {"cmd":"pause"}, {"cmd":"resume"}, {"cmd":"rate","rate":200}\n' +
+        '--control stdin reads JSON lines: {"cmd":"pause"}, {"cmd":"resume"}, {"cmd":"rate","rate":200} ' +
         '(a rate switches to the open loop); `sqsdemo dash` uses it.\n\n' +
         'Malformed kinds: ' + MALFORMED_KINDS.map((k) => `${k} = ${MALFORMED_HELP[k]}`).join('; ') + '.',
     )

@@ -15,11 +15,11 @@ export function registerSqs(program: Command, ctx: CommandContext): void {
     .command('sqs')
     .summary('run a local SQS-compatible endpoint (in memory)')
     .description(
-      'Serve the Amazon SQS API for standard queues on HTTP, so every role (and the AWS SDKs,\n' +
-        'the AWS CLI and boto3) runs with no AWS account: AWS JSON 1.0 (SDK v3) and the Query\n' +
-        'protocol, any signature accepted. Visibility timeouts, delays, retention, long polling,\n' +
+      'Serve the Amazon SQS API for standard queues on HTTP, so every role (and the AWS SDKs, ' +
+        'the AWS CLI and boto3) runs with no AWS account: AWS JSON 1.0 (SDK v3) and the Query ' +
+        'protocol, any signature accepted. Visibility timeouts, delays, retention, long polling, ' +
         'message attributes and dead-letter redrive behave as AWS documents them.\n\n' +
-        'Messages are held in memory only: stopping it (Ctrl-C / SIGTERM) drops every queue and\n' +
+        'Messages are held in memory only: stopping it (Ctrl-C / SIGTERM) drops every queue and ' +
         'message, and says how many. Then create the queues with `sqsdemo setup`.',
     )
     .addOption(new Option('--host <address>', 'address to listen on (0.0.0.0 for every interface)').default('127.0.0.1').env('SQSDEMO_SQS_HOST').argParser(parseHost))
