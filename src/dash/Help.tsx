@@ -1,23 +1,26 @@
 /** The `?` screen: what the keys do and what the numbers mean. Any key closes it. */
 import { Box, Text } from 'ink';
 
+/** Each line fits 76 columns: an 80-column terminal minus the border and padding. */
 const LINES: readonly string[] = [
   'Keys',
-  '  q        quit: stop load, serve, work (after the queue drained), then the endpoint;',
-  '           the final balance is printed in the terminal',
+  '  q        quit: stop load, serve, work (after the queue drained), then the',
+  '           endpoint; the final balance is printed in the terminal',
   '  p        pause / resume the load client',
   '  + / -    raise / lower the load rate (requests per second)',
   '  ?        this help (any key closes it)',
   '',
   'Panes',
-  '  HTTP log  serve\'s access log: 201 = SQS has the message, 400 = the malformed request',
-  '            (one per batch, on purpose), 5xx = SQS trouble',
-  '  reader    work: Messages received/processed, failures are retried by SQS after the',
-  '            visibility timeout and dead-lettered after maxReceiveCount receives',
-  '  client    load: totals after each batch, as the original {\'ConnErr\': 0, 400: n, 201: n}',
+  "  HTTP log  serve's access log: 201 = SQS has the message, 400 = the",
+  '            malformed request (one per batch, on purpose), 5xx = SQS trouble',
+  '  reader    work: Messages received/processed; failures come back after the',
+  '            visibility timeout, dead-lettered after maxReceiveCount receives',
+  "  client    load: totals after each batch, like the original's",
+  "            {'ConnErr': 0, 400: n, 201: n}",
   '',
-  'Balance: accepted (201s) = processed (deleted) + dead-lettered + still queued + in flight.',
-  'While running the parts are read at different moments; after q it must hold exactly.',
+  'Balance: accepted (201s) = processed (deleted) + dead-lettered + queued',
+  '+ in flight. While running the parts are read at different moments;',
+  'after q it must hold exactly.',
 ];
 
 export function Help({ width, height }: { readonly width: number; readonly height: number }) {

@@ -73,7 +73,9 @@ describe('dash screen', () => {
     const { stdin, lastFrame, controls } = app();
     await effects();
     stdin.write('?');
-    assert.match(await frameShows(lastFrame, /Keys/), /pause \/ resume the load/);
+    const help = await frameShows(lastFrame, /Keys/);
+    assert.match(help, /pause \/ resume the load/);
+    assert.doesNotMatch(help, /…/, 'every help line fits 80 columns');
     stdin.write('q');
     await frameShows(lastFrame, /HTTP log/);
     assert.deepEqual(controls.calls, []);
