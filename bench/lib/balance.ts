@@ -6,15 +6,10 @@
  *
  * The harness recomputes the difference itself rather than trusting the verdict.
  */
-export interface Balance {
-  readonly accepted: number;
-  readonly before: number;
-  readonly processed: number;
-  readonly deadLettered: number;
-  readonly queued: number;
-  readonly inFlight: number;
-  /** accepted + before - (processed + deadLettered + queued + inFlight): 0 when exact. */
-  readonly missing: number;
+import type { Balance as DashBalance } from '../../src/dash/balance.js';
+
+/** The numbers of dash's balance line, plus the line they were read from. */
+export interface Balance extends Omit<DashBalance, 'known' | 'final'> {
   /** The line it was read from. */
   readonly line: string;
 }

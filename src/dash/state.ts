@@ -4,7 +4,8 @@
  * own queue-depth polls. `reduce` is pure: same actions in, same state out.
  */
 import type { AnyEvent } from '../telemetry/events.js';
-import type { OutcomeCounts } from '../telemetry/load-events.js';
+import type { BatchEvent, LoadStatsEvent, OutcomeCounts } from '../telemetry/load-events.js';
+import type { ReceiveEvent, WorkStatsEvent } from '../telemetry/work-events.js';
 import { pushRing } from './ring.js';
 
 export type ChildName = 'sqs' | 'setup' | 'serve' | 'work' | 'load';
@@ -48,20 +49,11 @@ export interface AccessLine {
   readonly error?: string;
 }
 
-export interface ReceiveLine {
-  readonly t: number;
-  /** Messages in this receive. */
-  readonly count: number;
-  /** Totals since start. */
-  readonly received: number;
-  readonly processed: number;
-}
+/** The reader pane's log line: the original's `Messages received/processed: R/P`. */
+export type ReceiveLine = Pick<ReceiveEvent, 't' | 'count' | 'received' | 'processed'>;
 
-export interface BatchLine {
-  readonly t: number;
-  readonly batch: number;
-  readonly counts: OutcomeCounts;
-}
+/** The client pane's log line: totals after a batch. */
+export type BatchLine = Pick<BatchEvent, 't' | 'batch' | 'counts'>;
 
 export interface ServeView {
   readonly enqueued: number;
@@ -76,30 +68,17 @@ export interface ServeView {
   readonly final: boolean;
 }
 
-export interface WorkView {
-  readonly received: number;
-  readonly processed: number;
-  readonly failed: number;
-  readonly retried: number;
-  readonly deleted: number;
-  readonly inFlight: number;
-  readonly throughput: number;
-  readonly ageMs: { readonly p50: number; readonly p99: number };
-  readonly receiveCounts: OutcomeCounts;
+/** The reader's latest stats (see WorkStatsEvent for each field's meaning). */
+export interface WorkView
+  extends Pick<WorkStatsEvent, 'received' | 'processed' | 'failed' | 'retried' | 'deleted' | 'inFlight' | 'throughput' | 'ageMs' | 'receiveCounts'> {
   readonly returned: number;
   readonly pollers?: number;
   readonly concurrency?: number;
   readonly final: boolean;
 }
 
-export interface LoadView {
-  readonly sent: number;
-  readonly counts: OutcomeCounts;
-  readonly throughput: number;
-  readonly latencyMs: { readonly p50: number; readonly p90: number; readonly p99: number; readonly max: number };
-  readonly rate?: number;
-  readonly paused: boolean;
-  readonly unexpected: number;
+/** The load client's latest stats (see LoadStatsEvent for each field's meaning). */
+export interface LoadView extends Pick<LoadStatsEvent, 'sent' | 'counts' | 'throughput' | 'latencyMs' | 'rate' | 'paused' | 'unexpected'> {
   readonly backlog: number;
   readonly final: boolean;
 }
