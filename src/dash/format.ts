@@ -44,12 +44,6 @@ export function fmtCountsShort(counts: OutcomeCounts): string {
   return [...codes.map(([k, v]) => `${k}:${v}`), `err:${errors}`].join(' ');
 }
 
-/** Truncate to `width` columns with an ellipsis. */
-export function fit(text: string, width: number): string {
-  if (width <= 0) return '';
-  return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
-}
-
 /** The balance in few columns: `768 in = 702 done + 66 DLQ + 0 queued + 0 in flight`. */
 export function fmtBalanceShort(b: Balance): string {
   const left = b.before > 0 ? `${b.accepted} in + ${b.before} before` : `${b.accepted} in`;

@@ -55,11 +55,6 @@ export const batchEntryIdsNotDistinct = (id: string): SqsApiError =>
   aws('BatchEntryIdsNotDistinct', 'AWS.SimpleQueueService.BatchEntryIdsNotDistinct', `Id ${id} repeated.`);
 export const batchRequestTooLong = (limit: number, size: number): SqsApiError =>
   aws('BatchRequestTooLong', 'AWS.SimpleQueueService.BatchRequestTooLong', `Batch requests cannot be longer than ${limit} bytes. You have sent ${size} bytes.`);
-export const purgeQueueInProgress = (name: string): SqsApiError =>
-  aws('PurgeQueueInProgress', 'AWS.SimpleQueueService.PurgeQueueInProgress', `Only one PurgeQueue operation on ${name} is allowed every 60 seconds.`, 403);
-export const unsupportedOperation = (message: string): SqsApiError =>
-  aws('UnsupportedOperation', 'AWS.SimpleQueueService.UnsupportedOperation', message);
-export const overLimit = (message: string): SqsApiError => aws('OverLimit', 'OverLimit', message, 403);
 export const invalidAddress = (url: string): SqsApiError => aws('InvalidAddress', 'InvalidAddress', `The address ${url} is not valid for this endpoint.`, 404);
 export const invalidAction = (action: string): SqsApiError =>
   aws('InvalidAction', 'InvalidAction', `The action ${action} is not valid for this endpoint.`);
