@@ -1,0 +1,56 @@
+/**
+ * The project's one clock. Every role and the local endpoint take time and
+ * timers from a `Clock`, never from `Date.now()`/`setTimeout` directly, so a
+ * test can pass a `ManualClock` (test/helpers/manual-clock.ts) and run on
+ * virtual time instead of sleeping.
+ *
+ * - `now()`      epoch milliseconds (timestamps, SQS semantics, data logs)
+ * - `monotonic()` milliseconds from an arbitrary origin that never jumps
+ *                (latencies, schedules, durations)
+ * - `setTimer`   run `fn` once after `ms` (0: after the current I/O turn);
+ *                the handle cancels it. Timers never keep the process alive:
+ *                whoever needs the process alive holds a socket or a promise.
+ * - `sleep`      resolve after `ms`, or early (without throwing) when `signal` aborts.
+ */
+import { performance } from 'node:perf_hooks';
+
+export interface Timer {
+  cancel(): void;
+}
+
+export interface Clock {
+  now(): number;
+  monotonic(): number;
+  setTimer(fn: () => void, ms: number): Timer;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+/** Sleep on any clock: resolves after `ms`, or at once when `signal` aborts. */
+export function sleepOn(clock: Pick<Clock, 'setTimer'>, ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = clock.setTimer(done, ms);
+    function done(): void {
+      timer.cancel();
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  monotonic: () => performance.now(),
+  setTimer(fn, ms) {
+    if (ms <= 0) {
+      const immediate = setImmediate(fn);
+      immediate.unref();
+      return { cancel: () => clearImmediate(immediate) };
+    }
+    const timeout = setTimeout(fn, ms);
+    timeout.unref();
+    return { cancel: () => clearTimeout(timeout) };
+  },
+  sleep: (ms, signal) => sleepOn(systemClock, ms, signal),
+};
