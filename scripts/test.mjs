@@ -48,9 +48,11 @@ const tests = count('tests');
 const pass = count('pass');
 const fail = count('fail');
 const skipped = count('skipped');
-console.log(`\n${pass} passed, ${fail} failed, ${skipped} skipped`);
+// A cancelled test (its promise never settled, or its parent failed) did not pass: count it as failed.
+const cancelled = count('cancelled');
+console.log(`\n${pass} passed, ${fail + cancelled} failed, ${skipped} skipped`);
 if (tests === 0) {
   console.error('no tests ran: failing the run (a suite that runs nothing proves nothing)');
   process.exit(1);
 }
-process.exit(code === 0 && fail === 0 ? 0 : 1);
+process.exit(code === 0 && fail === 0 && cancelled === 0 ? 0 : 1);

@@ -8,8 +8,9 @@
  * - `monotonic()` milliseconds from an arbitrary origin that never jumps
  *                (latencies, schedules, durations)
  * - `setTimer`   run `fn` once after `ms` (0: after the current I/O turn);
- *                the handle cancels it. Timers never keep the process alive:
- *                whoever needs the process alive holds a socket or a promise.
+ *                the handle cancels it. Like Node's own timers, a pending
+ *                timer keeps the process alive: whoever sets one cancels it
+ *                when stopping (a server's close, a role's drain).
  * - `sleep`      resolve after `ms`, or early (without throwing) when `signal` aborts.
  */
 import { performance } from 'node:perf_hooks';
@@ -45,11 +46,9 @@ export const systemClock: Clock = {
   setTimer(fn, ms) {
     if (ms <= 0) {
       const immediate = setImmediate(fn);
-      immediate.unref();
       return { cancel: () => clearImmediate(immediate) };
     }
     const timeout = setTimeout(fn, ms);
-    timeout.unref();
     return { cancel: () => clearTimeout(timeout) };
   },
   sleep: (ms, signal) => sleepOn(systemClock, ms, signal),

@@ -42,7 +42,7 @@ describe('the project clock', () => {
     assert.equal(clock.pending, 0);
   });
 
-  it('system timers fire, cancel, and do not keep the process alive', async () => {
+  it('system timers cancel, and sleep waits on them', async () => {
     let fired = false;
     const t = systemClock.setTimer(() => (fired = true), 1);
     t.cancel();
