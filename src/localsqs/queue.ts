@@ -7,7 +7,7 @@
  * change. Long-poll waiters are woken when a message is sent or becomes visible
  * again. Memory is one StoredMessage (+ its handle entry) per message held.
  */
-import type { Clock } from './clock.js';
+import type { Clock } from '../util/clock.js';
 import { DeadlineHeap } from './deadline-heap.js';
 import { Deque } from './deque.js';
 import { messageNotInflight } from './errors.js';
@@ -39,8 +39,6 @@ export class Queue {
   readonly settings: QueueSettings = defaultSettings();
   readonly tags = new Map<string, string>();
   lastModifiedAt: number;
-  /** Epoch ms of the last PurgeQueue (AWS allows one per 60 s). */
-  lastPurgeAt = 0;
   visibleCount = 0;
   inFlightCount = 0;
   delayedCount = 0;

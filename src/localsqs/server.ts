@@ -13,7 +13,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { ACTIONS, type ActionContext } from './actions/index.js';
-import { systemClock, type Clock } from './clock.js';
+import { systemClock, type Clock } from '../util/clock.js';
 import { SqsApiError, internalError, invalidAction, invalidParameterValue } from './errors.js';
 import { parseJsonRequest, writeJson, writeJsonError } from './json-protocol.js';
 import { parseQueryRequest, writeXml, writeXmlError } from './query-protocol.js';

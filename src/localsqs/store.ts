@@ -4,7 +4,7 @@
  * address the server listens on; a queue is found again by the URL's last path
  * segment.
  */
-import type { Clock } from './clock.js';
+import type { Clock } from '../util/clock.js';
 import { invalidAddress, queueDoesNotExist } from './errors.js';
 import { Queue } from './queue.js';
 

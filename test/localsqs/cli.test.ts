@@ -13,9 +13,11 @@ function client(endpoint: string): SQSClient {
 describe('sqsdemo sqs', { concurrency: true }, () => {
   it('starts on port 0, prints its URL, serves SQS and exits 0 on SIGTERM saying how many messages it dropped', async () => {
     const proc = spawnSqsdemo(['sqs', '--port', '0']);
-    const [, url] = await proc.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
-    assert.ok(url);
-    assert.doesNotMatch(url, /:0$/);
+    const [, url = ''] = await proc.waitFor(/listening on (http:\/\/\S+)/);
+    // Loopback only by default, and the port actually taken (not the 0 asked for).
+    const where = new URL(url);
+    assert.equal(where.hostname, '127.0.0.1');
+    assert.ok(Number(where.port) > 0, `a real port in ${url}`);
     const c = client(url);
     const { QueueUrl } = await c.send(new CreateQueueCommand({ QueueName: 'cli_q' }));
     await c.send(new SendMessageCommand({ QueueUrl, MessageBody: 'one' }));

@@ -1,45 +1,15 @@
 /**
  * The local endpoint for its own conformance tests: always the project's
  * server (never SQSDEMO_TEST_ENDPOINT), on port 0, optionally on a fake clock,
- * with a real @aws-sdk/client-sqs client.
+ * with a real @aws-sdk/client-sqs client. Time-driven tests pass a ManualClock
+ * (test/helpers/manual-clock.ts); every wait here is bounded.
  */
 import { randomBytes } from 'node:crypto';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { Clock } from '../../src/localsqs/clock.js';
+import type { Clock } from '../../src/util/clock.js';
 import { createLocalSqsServer, type LocalSqsServer } from '../../src/localsqs/server.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
-/** A clock that moves only when told; timers fire in deadline order during `advance`. */
-export class FakeClock implements Clock {
-  private t = 1_700_000_000_000;
-  private timers: { at: number; seq: number; callback: () => void; cancelled: boolean }[] = [];
-  private seq = 0;
-
-  now(): number {
-    return this.t;
-  }
-
-  setTimer(callback: () => void, delayMs: number): { cancel(): void } {
-    const timer = { at: this.t + Math.max(0, delayMs), seq: this.seq++, callback, cancelled: false };
-    this.timers.push(timer);
-    return { cancel: () => void (timer.cancelled = true) };
-  }
-
-  /** Move time forward by `ms`, firing every timer due on the way. */
-  advance(ms: number): void {
-    const end = this.t + ms;
-    for (;;) {
-      this.timers = this.timers.filter((x) => !x.cancelled);
-      const due = this.timers.filter((x) => x.at <= end).sort((a, b) => a.at - b.at || a.seq - b.seq)[0];
-      if (due === undefined) break;
-      this.timers.splice(this.timers.indexOf(due), 1);
-      this.t = Math.max(this.t, due.at);
-      due.callback();
-    }
-    this.t = end;
-  }
-}
 
 export interface Harness {
   readonly url: string;
@@ -74,16 +44,31 @@ export async function startHarness(options: { clock?: Clock } = {}): Promise<Har
       return (await client.send(new CreateQueueCommand({ QueueName: name, ...(attributes ? { Attributes: attributes } : {}) }))).QueueUrl!;
     },
     async waiting(queueUrl, count = 1) {
-      const name = queueUrl.slice(queueUrl.lastIndexOf('/') + 1);
-      while ((server.stats().queues.find((q) => q.name === name)?.waiting ?? 0) < count) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-      }
+      await until(() => waitingOn(server, queueUrl) >= count, `${count} long poll(s) waiting on ${queueUrl}`);
     },
     async stop() {
       for (const c of clients) c.destroy();
       await server.close();
     },
   };
+}
+
+/** Long polls waiting on the queue named in `queueUrl`. */
+export function waitingOn(server: LocalSqsServer, queueUrl: string): number {
+  const name = queueUrl.slice(queueUrl.lastIndexOf('/') + 1);
+  return server.stats().queues.find((q) => q.name === name)?.waiting ?? 0;
+}
+
+/**
+ * Resolve once `condition()` holds, checking after every turn of the event loop;
+ * fail (naming `what`) when it still does not after `timeoutMs` of real time.
+ */
+export async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
 }
 
 /** The error a promise rejects with (fails the test when it resolves). */

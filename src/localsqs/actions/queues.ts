@@ -40,7 +40,6 @@ export const deleteQueue: ActionHandler = (input, ctx) => {
 export const purgeQueue: ActionHandler = (input, ctx) => {
   const queue = ctx.store.byUrl(requiredString(input, 'QueueUrl'));
   queue.purge();
-  queue.lastPurgeAt = ctx.store.clock.now();
   return {};
 };
 
