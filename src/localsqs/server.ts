@@ -216,9 +216,11 @@ export function createLocalSqsServer(options: LocalSqsServerOptions = {}): Local
       // The Query protocol's parameters: the query string, then a form body. Parsed for JSON too when signed by URL.
       const params: [string, string][] = [];
       if (q >= 0) parseForm(url.slice(q + 1), params, REQUEST_SHAPE.maxQueryParams);
+      // What the signature covers as the query: the URL's parameters only (a form body is the payload).
+      const urlParams = verifier !== undefined ? params.slice() : params;
       if (!json && text.length > 0) parseForm(text, params, REQUEST_SHAPE.maxQueryParams);
       if (verifier === undefined) return run(senderOf(req), started);
-      const pending = verifier.verify(req, path, params, body);
+      const pending = verifier.verify(req, path, urlParams, body);
       const spent = measure() - started;
       pending.then(
         (accessKeyId) => run(intern(accessKeyId), measure() - spent),

@@ -5,9 +5,9 @@
  * (test/helpers/manual-clock.ts); every wait here is bounded.
  */
 import { randomBytes } from 'node:crypto';
+import { request } from 'node:http';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { Clock } from '../../src/util/clock.js';
-import { createLocalSqsServer, type LocalSqsServer } from '../../src/localsqs/server.js';
+import { createLocalSqsServer, type LocalSqsServer, type LocalSqsServerOptions } from '../../src/localsqs/server.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -24,12 +24,15 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function startHarness(options: { clock?: Clock } = {}): Promise<Harness> {
-  const server = createLocalSqsServer(options.clock ? { clock: options.clock } : {});
+/** The access key and secret every harness client signs with. */
+export const TEST_CREDENTIALS = { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' } as const;
+
+export async function startHarness(options: LocalSqsServerOptions = {}): Promise<Harness> {
+  const server = createLocalSqsServer(options);
   const url = await server.listen(0, '127.0.0.1');
   const clients: SQSClient[] = [];
   const newClient = (): SQSClient => {
-    const c = new SQSClient({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' }, maxAttempts: 1 });
+    const c = new SQSClient({ endpoint: url, region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts: 1 });
     clients.push(c);
     return c;
   };
@@ -51,6 +54,47 @@ export async function startHarness(options: { clock?: Clock } = {}): Promise<Har
       await server.close();
     },
   };
+}
+
+export interface RawResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body: string;
+}
+
+/**
+ * One HTTP request on its own connection (no agent), as a browser, curl or an
+ * attacker might send it: any method, any headers, any bytes. Bounded: fails
+ * after `timeoutMs`.
+ */
+export function raw(
+  baseUrl: string,
+  init: { method?: string; path?: string; headers?: Record<string, string>; body?: string | Buffer; timeoutMs?: number } = {},
+): Promise<RawResponse> {
+  const { method = 'POST', path = '/', headers = {}, body, timeoutMs = 10_000 } = init;
+  return new Promise((resolve, reject) => {
+    const req = request(baseUrl + path, { method, headers, agent: false, timeout: timeoutMs }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`${method} ${path}: no answer within ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** A JSON 1.0 request to `action` with a raw body (a string is sent as is). */
+export function rawJson(baseUrl: string, action: string, body: string | Buffer | object, headers: Record<string, string> = {}): Promise<RawResponse> {
+  const payload = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
+  return raw(baseUrl, { headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AmazonSQS.${action}`, ...headers }, body: payload });
+}
+
+/** A Query-protocol POST with a raw form body (a record is form-encoded). */
+export function rawQuery(baseUrl: string, form: string | Record<string, string>, headers: Record<string, string> = {}, path = '/'): Promise<RawResponse> {
+  const payload = typeof form === 'string' ? form : new URLSearchParams(form).toString();
+  return raw(baseUrl, { path, headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: payload });
 }
 
 /** Long polls waiting on the queue named in `queueUrl`. */
