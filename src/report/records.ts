@@ -129,9 +129,11 @@ export function parseRecord(text: string): DataLogRecord | string {
   if (nowMs === undefined) return `now_ms is not a time in epoch milliseconds: ${short(f[0]!)}`;
   const sentMs = epochMs(f[1]!);
   if (sentMs === undefined) return `SentTimestamp is not a time in epoch milliseconds: ${short(f[1]!)}`;
+  if (sentMs === 0) return 'SentTimestamp is 0: SQS did not return it, so the age is unknown';
   const result = f[2];
   if (result !== 'pass' && result !== 'fail') return `the result is neither pass nor fail: ${short(result!)}`;
-  const receiveCount = /^\d{1,6}$/.test(f[3]!) ? Number(f[3]) : 0;
+  const receiveCount = /^\d{1,6}$/.test(f[3]!) ? Number(f[3]) : -1;
+  if (receiveCount === 0) return 'ApproximateReceiveCount is 0: SQS did not return it';
   if (receiveCount < 1) return `ApproximateReceiveCount is not a whole number >= 1: ${short(f[3]!)}`;
   if (f[5]!.length === 0) return 'MessageId is empty';
   return { nowMs, sentMs, pass: result === 'pass', receiveCount, senderId: f[4]!, messageId: f[5]!, body: f[6]! };
