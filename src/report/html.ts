@@ -100,10 +100,10 @@ function deadLetters({ stats, zone }: PageInput): string {
   const rows = d.examples.map(
     (e) => `<tr><td>${esc(zone.format(e.nowMs, true))}</td><td><code>${esc(e.messageId)}</code></td><td>${e.receiveCount}</td><td>${fmtAge(e.ageMs)}</td><td>${esc(e.senderId)}</td><td class="body">${esc(e.body)}</td></tr>`,
   );
-  const more = d.count > d.examples.length ? `<p class="note">The first ${d.examples.length} of ${n(d.count)} are listed.</p>` : '';
+  const listed = d.count > d.examples.length ? `the first ${d.examples.length} of ${n(d.count)}` : `all ${n(d.count)}`;
   const beyond = d.beyond > 0 ? ` ${n(d.beyond)} were received more than ${d.maxReceiveCount} times: is the queue's maxReceiveCount higher than <code>--max-receive-count</code>?` : '';
   return `<section id="dlq"><h2>Dead-letter threshold: ${n(d.count)} messages</h2><p class="note">These failed on receive ${d.maxReceiveCount} or later, so SQS moves them to the dead-letter queue.${beyond}</p>
-<table class="data"><tr><th>last handled</th><th>MessageId</th><th>receives</th><th>age</th><th>SenderId</th><th>body</th></tr>${rows.join('')}</table>${more}</section>`;
+<details${d.examples.length <= 10 ? ' open' : ''}><summary>The messages (${listed})</summary><table class="data"><tr><th>last handled</th><th>MessageId</th><th>receives</th><th>age</th><th>SenderId</th><th>body</th></tr>${rows.join('')}</table></details></section>`;
 }
 
 function badLines(read: ReadResult): string {
@@ -138,4 +138,5 @@ code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; fo
 .legend-label { font-size: 13px; color: #4a5468; margin-right: 8px; }
 .chart svg, .pair svg { max-width: 100%; height: auto; }
 figure { margin: 0; }
+summary { cursor: pointer; color: #2a78b5; margin-top: 6px; }
 `;

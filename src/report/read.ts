@@ -59,7 +59,7 @@ export async function readDataLogs(paths: readonly string[], onRecord: (r: DataL
   let badLines = 0;
   let bytesBefore = 0;
   let totalRecords = 0;
-  const maxExamples = options.maxBadExamples ?? 50;
+  const maxExamples = options.maxBadExamples ?? 20;
 
   for (const [i, path] of paths.entries()) {
     let records = 0;

@@ -176,7 +176,7 @@ export class ReportAccumulator {
     if (!r.pass && r.receiveCount >= this.options.maxReceiveCount) {
       this.deadLettered += 1;
       if (r.receiveCount > this.options.maxReceiveCount) this.beyond += 1;
-      if (this.examples.length < (this.options.maxDeadLetterExamples ?? 100)) {
+      if (this.examples.length < (this.options.maxDeadLetterExamples ?? 50)) {
         this.examples.push({ nowMs: r.nowMs, messageId: r.messageId, senderId: r.senderId, receiveCount: r.receiveCount, ageMs: age, body: r.body.slice(0, 200) });
       }
     }
