@@ -15,6 +15,9 @@ export interface BucketsOptions<V> {
 export class TimeBuckets<V> {
   private map = new Map<number, V>();
   private width: number;
+  /** The last bucket asked for: records come mostly in time order. */
+  private lastKey = NaN;
+  private lastValue: V | undefined;
 
   constructor(private readonly options: BucketsOptions<V>) {
     this.width = options.widthMs;
@@ -32,6 +35,7 @@ export class TimeBuckets<V> {
   /** The bucket holding time `t` (epoch ms), created when missing. */
   at(t: number): V {
     const key = Math.floor(t / this.width);
+    if (key === this.lastKey) return this.lastValue!;
     let v = this.map.get(key);
     if (v === undefined) {
       if (this.map.size >= this.options.maxBuckets) {
@@ -41,6 +45,8 @@ export class TimeBuckets<V> {
       v = this.options.create();
       this.map.set(key, v);
     }
+    this.lastKey = key;
+    this.lastValue = v;
     return v;
   }
 
@@ -50,6 +56,8 @@ export class TimeBuckets<V> {
   }
 
   private coarsen(): void {
+    this.lastKey = NaN;
+    this.lastValue = undefined;
     this.width *= 2;
     const next = new Map<number, V>();
     for (const [k, v] of this.map) {

@@ -7,7 +7,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { UsageError } from '../errors.js';
-import { parseRecord, splitRecords, type BadLine, type DataLogRecord } from './records.js';
+import { parseRecord, RecordSplitter, type BadLine, type DataLogRecord, type SplitItem } from './records.js';
 
 export interface FileSummary {
   readonly path: string;
@@ -71,31 +71,31 @@ export async function readDataLogs(paths: readonly string[], onRecord: (r: DataL
       badLines += 1;
       if (badExamples.length < maxExamples) badExamples.push({ file: path, line, reason, text: text.length > 120 ? `${text.slice(0, 120)}...` : text });
     };
-    const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20, signal: options.signal });
-    async function* chunks(): AsyncGenerator<string> {
-      for await (const chunk of stream as AsyncIterable<string>) {
-        yield chunk;
+    const onItem = (item: SplitItem): void => {
+      if ('bad' in item) {
+        onBad(item.bad.line, item.bad.reason, item.bad.text);
+        return;
+      }
+      const parsed = parseRecord(item.text);
+      if (typeof parsed === 'string') {
+        onBad(item.line, item.unterminated ? `${parsed} (the last line has no line break: cut off while being written?)` : parsed, item.text);
+      } else if (options.sinceMs !== undefined && parsed.nowMs < options.sinceMs) {
+        skipped += 1;
+      } else {
+        records += 1;
+        totalRecords += 1;
+        onRecord(parsed);
+      }
+    };
+    // One chunk (1 MiB) at a time; the records of a chunk are handled synchronously.
+    const splitter = new RecordSplitter(onItem);
+    try {
+      for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20, ...(options.signal ? { signal: options.signal } : {}) }) as AsyncIterable<string>) {
+        splitter.push(chunk);
         bytesRead += Buffer.byteLength(chunk);
         options.onProgress?.({ bytesRead: bytesBefore + bytesRead, bytesTotal, records: totalRecords, file: path });
       }
-    }
-    try {
-      for await (const item of splitRecords(chunks())) {
-        if ('bad' in item) {
-          onBad(item.bad.line, item.bad.reason, item.bad.text);
-          continue;
-        }
-        const parsed = parseRecord(item.text);
-        if (typeof parsed === 'string') {
-          onBad(item.line, item.unterminated ? `${parsed} (the last line has no line break: cut off while being written?)` : parsed, item.text);
-        } else if (options.sinceMs !== undefined && parsed.nowMs < options.sinceMs) {
-          skipped += 1;
-        } else {
-          records += 1;
-          totalRecords += 1;
-          onRecord(parsed);
-        }
-      }
+      splitter.end();
     } catch (err) {
       if (options.signal?.aborted) throw err;
       throw new UsageError(`reading data log ${path} failed: ${(err as Error).message}`);

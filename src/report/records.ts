@@ -51,72 +51,98 @@ function quoteCount(s: string): number {
   return n;
 }
 
-/**
- * Cuts text chunks into records. Yields `RawRecord`s, or `{ bad }` for a record
- * whose quote never closes. Blank lines are skipped. Memory is one record plus one chunk.
- */
-export async function* splitRecords(chunks: AsyncIterable<string> | Iterable<string>): AsyncGenerator<RawRecord | { readonly bad: RawRecord & { reason: string } }> {
-  let rest = '';
-  let lineNo = 0;
-  // The open record: quotes not balanced yet.
-  let open: { line: number; parts: string[]; quotes: number; chars: number } | undefined;
+export type SplitItem = RawRecord | { readonly bad: RawRecord & { reason: string } };
 
-  function* take(line: string, unterminated: boolean): Generator<RawRecord | { readonly bad: RawRecord & { reason: string } }> {
-    lineNo += 1;
+/**
+ * Cuts text chunks into records: `push` each chunk, then `end`; every record
+ * (or `{ bad }` for one whose quote never closes, or a line too long to be a
+ * record) goes to `emit`, synchronously. Blank lines are skipped. Memory is
+ * one record plus one chunk.
+ */
+export class RecordSplitter {
+  private rest = '';
+  private lineNo = 0;
+  /** The open record: its quotes are not balanced yet. */
+  private open: { line: number; parts: string[]; quotes: number; chars: number } | undefined;
+  /** After a line too long to be a record: drop text until its end. */
+  private skipping = false;
+
+  constructor(private readonly emit: (item: SplitItem) => void) {}
+
+  push(chunk: string): void {
+    let s = this.rest + chunk;
+    if (this.skipping) {
+      const nl = s.indexOf('\n');
+      if (nl === -1) {
+        this.rest = '';
+        return;
+      }
+      s = s.slice(nl + 1);
+      this.skipping = false;
+    }
+    let from = 0;
+    for (let nl = s.indexOf('\n', from); nl !== -1; nl = s.indexOf('\n', from)) {
+      this.take(s.slice(from, nl), false);
+      from = nl + 1;
+    }
+    this.rest = s.slice(from);
+    if (this.rest.length > MAX_RECORD_CHARS) {
+      this.lineNo += 1;
+      this.emit({ bad: { line: this.lineNo, text: this.rest.slice(0, 120), reason: `a line longer than ${MAX_RECORD_CHARS} characters` } });
+      this.rest = '';
+      this.open = undefined;
+      this.skipping = true;
+    }
+  }
+
+  end(): void {
+    if (this.rest.length > 0) this.take(this.rest, true);
+    this.rest = '';
+    const open = this.open;
+    if (open) this.emit({ bad: { line: open.line, text: open.parts.join('\n'), reason: 'a quoted field is not closed at the end of the file' } });
+    this.open = undefined;
+  }
+
+  private take(line: string, unterminated: boolean): void {
+    this.lineNo += 1;
     if (line.endsWith('\r')) line = line.slice(0, -1);
+    const open = this.open;
     if (open) {
       if (RECORD_START.test(line)) {
-        yield { bad: { line: open.line, text: open.parts.join('\n'), reason: 'a quoted field is not closed' } };
-        open = undefined;
+        this.emit({ bad: { line: open.line, text: open.parts.join('\n'), reason: 'a quoted field is not closed' } });
+        this.open = undefined;
       } else {
         open.parts.push(line);
         open.quotes += quoteCount(line);
         open.chars += line.length + 1;
         if (open.quotes % 2 === 0) {
-          yield { line: open.line, text: open.parts.join('\n'), unterminated };
-          open = undefined;
+          this.emit({ line: open.line, text: open.parts.join('\n'), unterminated });
+          this.open = undefined;
         } else if (open.parts.length >= MAX_RECORD_LINES || open.chars >= MAX_RECORD_CHARS) {
-          yield { bad: { line: open.line, text: open.parts.join('\n'), reason: 'a quoted field is not closed' } };
-          open = undefined;
+          this.emit({ bad: { line: open.line, text: open.parts.join('\n'), reason: 'a quoted field is not closed' } });
+          this.open = undefined;
         }
         return;
       }
     }
     if (line.length === 0) return;
     const quotes = quoteCount(line);
-    if (quotes % 2 === 0) yield { line: lineNo, text: line, unterminated };
-    else open = { line: lineNo, parts: [line], quotes, chars: line.length };
+    if (quotes % 2 === 0) this.emit({ line: this.lineNo, text: line, unterminated });
+    else this.open = { line: this.lineNo, parts: [line], quotes, chars: line.length };
   }
+}
 
-  // After a line too long to be a record: drop text until its end.
-  let skipping = false;
+/** The splitter over a stream of chunks, as an async iterable (tests, small inputs). */
+export async function* splitRecords(chunks: AsyncIterable<string> | Iterable<string>): AsyncGenerator<SplitItem> {
+  let pending: SplitItem[] = [];
+  const splitter = new RecordSplitter((item) => pending.push(item));
   for await (const chunk of chunks) {
-    let s = rest + chunk;
-    if (skipping) {
-      const nl = s.indexOf('\n');
-      if (nl === -1) {
-        rest = '';
-        continue;
-      }
-      s = s.slice(nl + 1);
-      skipping = false;
-    }
-    let from = 0;
-    for (let nl = s.indexOf('\n', from); nl !== -1; nl = s.indexOf('\n', from)) {
-      yield* take(s.slice(from, nl), false);
-      from = nl + 1;
-    }
-    rest = s.slice(from);
-    if (rest.length > MAX_RECORD_CHARS) {
-      lineNo += 1;
-      yield { bad: { line: lineNo, text: rest.slice(0, 120), reason: `a line longer than ${MAX_RECORD_CHARS} characters` } };
-      rest = '';
-      open = undefined;
-      skipping = true;
-    }
+    splitter.push(chunk);
+    yield* pending;
+    pending = [];
   }
-  if (rest.length > 0) yield* take(rest, true);
-  if (open) yield { bad: { line: open.line, text: open.parts.join('\n'), reason: 'a quoted field is not closed at the end of the file' } };
+  splitter.end();
+  yield* pending;
 }
 
 /** Check one record's fields; a reason string when it is not a data-log line. */
