@@ -4,6 +4,7 @@
  * screen still live (their statuses change as they drain), then leave the
  * alternate screen so the final balance lands in the normal terminal.
  */
+import { relative } from 'node:path';
 import { render } from 'ink';
 import type { CommandContext } from '../commands/context.js';
 import { aborted, sleep } from '../util/abort.js';
@@ -28,7 +29,9 @@ export async function runTty(config: DashConfig, ctx: CommandContext, store: Das
     writeRunReport(config, { sinceMs: startedMs, nowMs: Date.now() }).then(
       (path) => {
         reports.push(path);
-        say(`report written: ${path}`);
+        // The footer is one line: a path under the working directory is shown relative to it.
+        const shown = relative(process.cwd(), path);
+        say(`report written: ${shown.startsWith('..') ? path : shown}`);
       },
       (err: unknown) => say(`report failed: ${(err as Error).message}`),
     );

@@ -86,8 +86,14 @@ export function ageScatter(ctx: ChartContext, maxReceiveCount: number): string {
   const { stats } = ctx;
   const height = 440;
   const [from, to] = timeDomain(stats);
-  const ages = stats.scatter.points.map((p) => p.age / 1000);
-  const y = scaleLinear().domain([Math.min(0, ...ages), Math.max(1, ...ages)]).nice().range([height - MARGIN.bottom, MARGIN.top]);
+  // A loop, not Math.min(...ages): tens of thousands of arguments can overflow the stack.
+  let low = 0;
+  let high = 1;
+  for (const p of stats.scatter.points) {
+    low = Math.min(low, p.age / 1000);
+    high = Math.max(high, p.age / 1000);
+  }
+  const y = scaleLinear().domain([low, high]).nice().range([height - MARGIN.bottom, MARGIN.top]);
   const x = scaleLinear().domain([from, to]).range([MARGIN.left, CHART_WIDTH - MARGIN.right]);
   const points = toPixels(stats.scatter.points, x, (age) => y(age / 1000), SCATTER_CELL_PX);
   const colours = countColours(maxReceiveCount);
@@ -117,17 +123,28 @@ export function throughput(ctx: ChartContext): string {
   const { stats } = ctx;
   const [from, to] = timeDomain(stats);
   const width = stats.rate.bucketMs;
-  const perSecond = 1000 / width;
   const rows: Array<{ t: Date; result: string; rate: number }> = [];
+  const push = (at: number, pass: number, fail: number): void => {
+    rows.push({ t: new Date(at), result: 'pass', rate: pass }, { t: new Date(at), result: 'fail', rate: fail });
+  };
   let prev: number | undefined;
   for (const b of stats.rate.buckets) {
+    // The first and last buckets are partly outside the run: divide by the part inside, and
+    // leave out one that saw less than half its width (its rate would be noise).
+    const covered = Math.min(b.start + width, to + 1) - Math.max(b.start, from);
+    if (covered < width / 2) continue;
+    const perSecond = 1000 / Math.min(width, covered);
     // A gap (no record for a while) is drawn as zero, not as a slope across it.
     if (prev !== undefined && b.start - prev > width) {
-      for (const at of [prev + width, b.start - width]) for (const result of ['pass', 'fail']) rows.push({ t: new Date(at), result, rate: 0 });
+      push(prev + width, 0, 0);
+      push(b.start - width, 0, 0);
     }
-    rows.push({ t: new Date(b.start), result: 'pass', rate: b.pass * perSecond }, { t: new Date(b.start), result: 'fail', rate: b.fail * perSecond });
+    push(b.start, b.pass * perSecond, b.fail * perSecond);
     prev = b.start;
   }
+  // The last step needs its right end.
+  const last = rows.at(-1);
+  if (prev !== undefined && last) push(prev + width, rows.at(-2)!.rate, last.rate);
   const unit = width === 1000 ? 'per second' : `per second (mean over ${fmtDuration(width)})`;
   const html = render({
     height: 260,
@@ -136,7 +153,7 @@ export function throughput(ctx: ChartContext): string {
     color: { domain: ['pass', 'fail'], range: [PASS_COLOUR, FAIL_COLOUR], legend: true, label: 'result' },
     marks: [
       Plot.ruleY([0], { stroke: '#999' }),
-      Plot.lineY(rows, { x: 't', y: 'rate', stroke: 'result', curve: 'step-after', strokeWidth: 1.5 }),
+      Plot.lineY(rows, { x: 't', y: 'rate', stroke: 'result', curve: 'step-after', strokeWidth: 1.5, clip: true }),
     ],
   });
   return legendTitle(html, 'result');
