@@ -205,7 +205,7 @@ export function receiveCounts(ctx: ChartContext, maxReceiveCount: number, width:
     y: { type: 'symlog', domain: [0, max * 2], ticks, tickFormat: fmtCount, label: '↑ messages handled (symlog)', grid: true },
     marks: [
       Plot.barY(rows, { x: 'rc', y: 'n', fill: (r: { rc: number }) => (r.rc >= maxReceiveCount ? FAIL_COLOUR : PASS_COLOUR), title: (r: { rc: number; n: number }) => `receive ${r.rc}: ${r.n}` }),
-      Plot.text(rows, { x: 'rc', y: 'n', text: (r: { n: number }) => String(r.n), dy: -8 }),
+      Plot.text(rows, { x: 'rc', y: 'n', text: (r: { n: number }) => r.n.toLocaleString('en-US'), dy: -8 }),
     ],
   });
 }
