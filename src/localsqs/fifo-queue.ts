@@ -23,12 +23,9 @@ import { Deque } from './deque.js';
 /** AWS's deduplication interval and ReceiveRequestAttemptId lifetime. */
 export const DEDUP_WINDOW_MS = 5 * 60_000;
 
-/** What a duplicate send answers: the original's results (named as in StoredMessage). */
+/** What a duplicate send answers with: the original's MessageId and SequenceNumber. */
 export interface SendRecord {
   readonly id: string;
-  readonly md5OfBody: string;
-  readonly md5OfAttributes: string | undefined;
-  readonly md5OfSystemAttributes: string | undefined;
   readonly sequenceNumber: string;
 }
 
@@ -138,13 +135,7 @@ export class FifoQueue implements MessageQueue {
     const entry: DedupEntry = {
       key: this.dedupKey(msg.groupId!, msg.dedupId!),
       at: this.clock.now(),
-      record: {
-        id: msg.id,
-        md5OfBody: msg.md5OfBody,
-        md5OfAttributes: msg.md5OfAttributes,
-        md5OfSystemAttributes: msg.md5OfSystemAttributes,
-        sequenceNumber: msg.sequenceNumber!,
-      },
+      record: { id: msg.id, sequenceNumber: msg.sequenceNumber! },
     };
     this.dedup.set(entry.key, entry);
     this.dedupOrder.push(entry);

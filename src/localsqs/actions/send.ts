@@ -86,13 +86,14 @@ function prepare(queue: MessageQueue, input: Input, ctx: ActionContext, body: st
 
 /** Enqueue (FIFO: unless a duplicate, which answers as the original did) and return the send's result. */
 function commit(queue: MessageQueue, { msg, delaySeconds, duplicateOf }: Prepared): Record<string, string> {
-  if (duplicateOf !== undefined) return sendResult(duplicateOf);
+  // A duplicate: the original's MessageId and SequenceNumber; the digests are of this request (as the SDK checks them).
+  if (duplicateOf !== undefined) return { ...sendResult(msg), MessageId: duplicateOf.id, SequenceNumber: duplicateOf.sequenceNumber };
   queue.enqueue(msg, delaySeconds);
   if (queue instanceof FifoQueue) queue.rememberSend(msg);
   return sendResult(msg);
 }
 
-function sendResult(r: StoredMessage | SendRecord): Record<string, string> {
+function sendResult(r: StoredMessage): Record<string, string> {
   const out: Record<string, string> = { MessageId: r.id, MD5OfMessageBody: r.md5OfBody };
   if (r.md5OfAttributes !== undefined) out.MD5OfMessageAttributes = r.md5OfAttributes;
   if (r.md5OfSystemAttributes !== undefined) out.MD5OfMessageSystemAttributes = r.md5OfSystemAttributes;
