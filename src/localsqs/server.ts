@@ -30,6 +30,7 @@ import { DEFAULT_LIMITS, REQUEST_SHAPE, type EndpointLimits } from './limits.js'
 import { parseQueryRequest, writeXml, writeXmlError } from './query-protocol.js';
 import { createSigV4Verifier, type Credentials } from './sigv4.js';
 import { QueueStore } from './store.js';
+import { xmlError } from './xml.js';
 
 const DEFAULT_SENDER = 'AIDAIT2UOQQY3AUEKVGXU';
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -137,11 +138,18 @@ export function createLocalSqsServer(options: LocalSqsServerOptions = {}): Local
     socket.setNoDelay(true);
     socket.on('close', () => sockets.delete(socket));
   });
-  // A malformed HTTP request (or one past its headers/request timeout) gets a plain 4xx, never a crash.
+  // A malformed HTTP request (or one past its headers/request timeout) gets a 4xx, never a crash. Its
+  // headers were not read, so the protocol is unknown: the answer is the Query protocol's XML error.
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
     if (!socket.writable) return void socket.destroy();
-    const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
-    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    const [status, code, message] =
+      err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? ['408 Request Timeout', 'RequestTimeout', 'The request did not arrive in time.']
+      : err.code === 'HPE_HEADER_OVERFLOW' ? ['431 Request Header Fields Too Large', 'RequestHeaderFieldsTooLarge', 'The request line and headers are too large.']
+      : ['400 Bad Request', 'MalformedHttpRequest', 'The request is not valid HTTP/1.1.'];
+    // An answer to HEAD has no body (when the request line was read at all, it starts the packet).
+    const head = (err as { rawPacket?: Buffer }).rawPacket?.subarray(0, 5).toString('latin1') === 'HEAD ';
+    const body = head ? '' : xmlError('Sender', code, message, randomUUID());
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: text/xml\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
   });
 
   function readBody(req: IncomingMessage, res: ServerResponse): void {
