@@ -27,6 +27,7 @@ import { SqsApiError, internalError, invalidAction, invalidUtf8, requestTooLarge
 import { parseForm } from './form.js';
 import { parseJsonRequest, writeJson, writeJsonError } from './json-protocol.js';
 import { DEFAULT_LIMITS, REQUEST_SHAPE, type EndpointLimits } from './limits.js';
+import { createEndpointMetrics } from './metrics.js';
 import { parseQueryRequest, writeXml, writeXmlError } from './query-protocol.js';
 import { createSigV4Verifier, type Credentials } from './sigv4.js';
 import { QueueStore } from './store.js';
@@ -101,6 +102,11 @@ export function createLocalSqsServer(options: LocalSqsServerOptions = {}): Local
   const measure = options.measureMs ?? (() => clock.monotonic());
   const onRequest = options.onRequest;
   const sockets = new Set<Socket>();
+  const metrics = createEndpointMetrics({
+    queues: () => store.list().map((q) => ({ name: q.name, visible: q.visibleCount, inFlight: q.inFlightCount, delayed: q.delayedCount })),
+    heldBytes: () => store.heldBytes,
+    connections: () => sockets.size,
+  });
   const senders = new Map<string, string>();
   let requests = 0;
   let closing = false;
@@ -127,6 +133,7 @@ export function createLocalSqsServer(options: LocalSqsServerOptions = {}): Local
         closeIfBodyUnread(req, res);
         return respondError(req, res, refused, '', 0);
       }
+      if (req.method === 'GET' && (req.url === '/metrics' || req.url?.startsWith('/metrics?'))) return serveMetrics(res);
       const declared = req.headers['content-length'];
       if (declared !== undefined && Number(declared) > limits.maxRequestBytes) return refuseTooLarge(req, res);
       readBody(req, res);
@@ -170,6 +177,21 @@ export function createLocalSqsServer(options: LocalSqsServerOptions = {}): Local
       if (done) return;
       handle(req, res, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
     });
+  }
+
+  /** Prometheus text; no signature asked (a scraper cannot sign), so it shows queue names and depths to whoever reaches the port. */
+  function serveMetrics(res: ServerResponse): void {
+    metrics.scrape().then(
+      ({ body, contentType }) => {
+        if (res.destroyed) return;
+        res.writeHead(200, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
+        res.end(body);
+      },
+      (err: unknown) => {
+        options.onInternalError?.(err);
+        res.writeHead(500).end();
+      },
+    );
   }
 
   function refuseTooLarge(req: IncomingMessage, res: ServerResponse): void {
@@ -272,6 +294,7 @@ export function createLocalSqsServer(options: LocalSqsServerOptions = {}): Local
     const requestId = randomUUID();
     if (json) writeJson(res, output, requestId);
     else writeXml(res, action, output, requestId);
+    metrics.request(action, 200);
     onRequest?.({ action, status: 200, handlerMs });
   }
 
@@ -282,6 +305,7 @@ export function createLocalSqsServer(options: LocalSqsServerOptions = {}): Local
     if (err.status === 405) res.setHeader('allow', 'GET, POST, OPTIONS');
     if (isJson(req)) writeJsonError(res, err, requestId);
     else writeXmlError(res, err, requestId);
+    metrics.request(action, err.status);
     onRequest?.({ action, status: err.status, handlerMs });
   }
 
