@@ -64,7 +64,7 @@ export function registerSqs(program: Command, ctx: CommandContext): void {
     .option('--json', 'print one JSON event per line (ready with its url, stats every second, stopped)')
     .addOption(new Option('--credentials <key:secret>', 'verify SigV4: only requests signed with this access key and secret are served (KEY:SECRET, several comma-separated)').env('SQSDEMO_CREDENTIALS').argParser(credentialsArg))
     .addOption(new Option('--cors-origin <origin>', 'let browser pages from this origin call the endpoint, with CORS headers (repeatable; several comma-separated in the env var)').env('SQSDEMO_CORS_ORIGINS').argParser(collectOrigins))
-    .addOption(new Option('--max-queues <n>', 'queues at most; CreateQueue beyond is OverLimit').default(d.maxQueues).argParser(intIn(1, 1_000_000)))
+    .addOption(new Option('--max-queues <n>', 'queues at most; CreateQueue beyond is OverLimit').default(d.maxQueues).argParser(intIn(1, 10_000)))
     .addOption(new Option('--max-tags-per-queue <n>', 'tags per queue at most (AWS: 50)').default(d.maxTagsPerQueue).argParser(intIn(0, 50)))
     .addOption(new Option('--max-held-bytes <n>', 'bytes of messages held across all queues (payload plus ~512 B each); a send beyond is OverLimit').default(d.maxHeldBytes).argParser(intIn(1_048_576, 64 * 1024 * 1_048_576)))
     .addOption(new Option('--max-request-bytes <n>', 'largest request body read; larger gets 413 and the connection is closed').default(d.maxRequestBytes).argParser(intIn(65_536, 64 * 1_048_576)))
