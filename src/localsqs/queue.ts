@@ -59,6 +59,9 @@ interface Waiter {
   finish(messages: StoredMessage[]): void;
 }
 
+/** Messages one deadline timer handles before yielding the event loop (a million due at once must not stall it). */
+const DEADLINE_BATCH = 10_000;
+
 let handleSeq = 0;
 const HANDLE = /^[0-9a-f-]{36}#[0-9a-z]+$/;
 
@@ -336,7 +339,9 @@ export class Queue implements MessageQueue {
     const now = this.deps.clock.now();
     const expireBefore = now - this.settings.messageRetentionPeriod * 1000;
     let woke = false;
-    for (let top = this.deadlines.peek(); top !== undefined && top.deadline <= now; top = this.deadlines.peek()) {
+    // At most DEADLINE_BATCH messages per turn: the rest are handled on the next turn (arm() fires again at once).
+    let budget = DEADLINE_BATCH;
+    for (let top = this.deadlines.peek(); top !== undefined && top.deadline <= now && budget-- > 0; top = this.deadlines.peek()) {
       this.deadlines.pop();
       if (top.state === MessageState.Visible) {
         // A retention watch: drop it, or watch again if the retention period grew.

@@ -27,9 +27,11 @@ import { SqsApiError, internalError, invalidAction, invalidUtf8, requestTooLarge
 import { parseForm } from './form.js';
 import { parseJsonRequest, writeJson, writeJsonError } from './json-protocol.js';
 import { DEFAULT_LIMITS, REQUEST_SHAPE, type EndpointLimits } from './limits.js';
+import { createEndpointMetrics } from './metrics.js';
 import { parseQueryRequest, writeXml, writeXmlError } from './query-protocol.js';
 import { createSigV4Verifier, type Credentials } from './sigv4.js';
 import { QueueStore } from './store.js';
+import { xmlError } from './xml.js';
 
 const DEFAULT_SENDER = 'AIDAIT2UOQQY3AUEKVGXU';
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -100,6 +102,11 @@ export function createLocalSqsServer(options: LocalSqsServerOptions = {}): Local
   const measure = options.measureMs ?? (() => clock.monotonic());
   const onRequest = options.onRequest;
   const sockets = new Set<Socket>();
+  const metrics = createEndpointMetrics({
+    queues: () => store.list().map((q) => ({ name: q.name, visible: q.visibleCount, inFlight: q.inFlightCount, delayed: q.delayedCount })),
+    heldBytes: () => store.heldBytes,
+    connections: () => sockets.size,
+  });
   const senders = new Map<string, string>();
   let requests = 0;
   let closing = false;
@@ -113,35 +120,54 @@ export function createLocalSqsServer(options: LocalSqsServerOptions = {}): Local
       // How often Node looks for requests past their timeouts.
       connectionsCheckingInterval: Math.max(10, Math.min(1_000, Math.floor(limits.headersTimeoutMs / 4))),
     },
-    (req, res) => {
-      requests += 1;
-      if (closing) res.shouldKeepAlive = false;
-      if (req.method === 'OPTIONS') {
-        closeIfBodyUnread(req, res);
-        policy.answerOptions(req, res, (err) => respondError(req, res, err, '', 0));
-        return;
-      }
-      const refused = policy.refusal(req);
-      if (refused !== undefined) {
-        closeIfBodyUnread(req, res);
-        return respondError(req, res, refused, '', 0);
-      }
-      const declared = req.headers['content-length'];
-      if (declared !== undefined && Number(declared) > limits.maxRequestBytes) return refuseTooLarge(req, res);
-      readBody(req, res);
-    },
+    onHttpRequest,
   );
+  // `Expect: 100-continue` (curl sends it for large bodies): a body that would be refused is never invited.
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    if (policy.refusal(req) === undefined && !declaresTooLarge(req)) res.writeContinue();
+    onHttpRequest(req, res);
+  });
+
+  function declaresTooLarge(req: IncomingMessage): boolean {
+    const declared = req.headers['content-length'];
+    return declared !== undefined && Number(declared) > limits.maxRequestBytes;
+  }
+
+  function onHttpRequest(req: IncomingMessage, res: ServerResponse): void {
+    requests += 1;
+    if (closing) res.shouldKeepAlive = false;
+    if (req.method === 'OPTIONS') {
+      closeIfBodyUnread(req, res);
+      policy.answerOptions(req, res, (err) => respondError(req, res, err, '', 0));
+      return;
+    }
+    const refused = policy.refusal(req);
+    if (refused !== undefined) {
+      closeIfBodyUnread(req, res);
+      return respondError(req, res, refused, '', 0);
+    }
+    if (req.method === 'GET' && (req.url === '/metrics' || req.url?.startsWith('/metrics?'))) return serveMetrics(res);
+    if (declaresTooLarge(req)) return refuseTooLarge(req, res);
+    readBody(req, res);
+  }
   server.maxConnections = limits.maxConnections;
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.setNoDelay(true);
     socket.on('close', () => sockets.delete(socket));
   });
-  // A malformed HTTP request (or one past its headers/request timeout) gets a plain 4xx, never a crash.
+  // A malformed HTTP request (or one past its headers/request timeout) gets a 4xx, never a crash. Its
+  // headers were not read, so the protocol is unknown: the answer is the Query protocol's XML error.
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
     if (!socket.writable) return void socket.destroy();
-    const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
-    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    const [status, code, message] =
+      err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? ['408 Request Timeout', 'RequestTimeout', 'The request did not arrive in time.']
+      : err.code === 'HPE_HEADER_OVERFLOW' ? ['431 Request Header Fields Too Large', 'RequestHeaderFieldsTooLarge', 'The request line and headers are too large.']
+      : ['400 Bad Request', 'MalformedHttpRequest', 'The request is not valid HTTP/1.1.'];
+    // An answer to HEAD has no body (when the request line was read at all, it starts the packet).
+    const head = (err as { rawPacket?: Buffer }).rawPacket?.subarray(0, 5).toString('latin1') === 'HEAD ';
+    const body = head ? '' : xmlError('Sender', code, message, randomUUID());
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: text/xml\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
   });
 
   function readBody(req: IncomingMessage, res: ServerResponse): void {
@@ -162,6 +188,21 @@ export function createLocalSqsServer(options: LocalSqsServerOptions = {}): Local
       if (done) return;
       handle(req, res, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
     });
+  }
+
+  /** Prometheus text; no signature asked (a scraper cannot sign), so it shows queue names and depths to whoever reaches the port. */
+  function serveMetrics(res: ServerResponse): void {
+    metrics.scrape().then(
+      ({ body, contentType }) => {
+        if (res.destroyed) return;
+        res.writeHead(200, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
+        res.end(body);
+      },
+      (err: unknown) => {
+        options.onInternalError?.(err);
+        res.writeHead(500).end();
+      },
+    );
   }
 
   function refuseTooLarge(req: IncomingMessage, res: ServerResponse): void {
@@ -264,6 +305,7 @@ export function createLocalSqsServer(options: LocalSqsServerOptions = {}): Local
     const requestId = randomUUID();
     if (json) writeJson(res, output, requestId);
     else writeXml(res, action, output, requestId);
+    metrics.request(action, 200);
     onRequest?.({ action, status: 200, handlerMs });
   }
 
@@ -274,6 +316,7 @@ export function createLocalSqsServer(options: LocalSqsServerOptions = {}): Local
     if (err.status === 405) res.setHeader('allow', 'GET, POST, OPTIONS');
     if (isJson(req)) writeJsonError(res, err, requestId);
     else writeXmlError(res, err, requestId);
+    metrics.request(action, err.status);
     onRequest?.({ action, status: err.status, handlerMs });
   }
 

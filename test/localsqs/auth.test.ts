@@ -34,14 +34,14 @@ async function presign(url: string, params: Record<string, string>, credentials:
 
 interface BotoResult { protocol: string; body?: string; n?: string; sender?: string; error?: string; status?: number; presigned: string }
 
-/** Run the boto3 fixture with `python`; undefined when that Python has no boto3. */
-function boto3(python: string, url: string, key: string, secret: string): Promise<BotoResult | undefined> {
+/** Run the boto3 fixture with `python`, one result per secret; undefined when that Python has no boto3. */
+function boto3(python: string, url: string, key: string, secrets: readonly string[]): Promise<BotoResult[] | undefined> {
   return new Promise((resolve, reject) => {
     execFile(python, ['-c', 'import boto3'], { timeout: 20_000 }, (missing) => {
       if (missing) return resolve(undefined);
-      execFile(python, [BOTO3_CLIENT, url, key, secret], { timeout: 60_000, env: { ...process.env, AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' } }, (err, stdout, stderr) => {
+      execFile(python, [BOTO3_CLIENT, url, key, ...secrets], { timeout: 60_000, env: { ...process.env, AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' } }, (err, stdout, stderr) => {
         if (err) return reject(new Error(`${python} boto3 fixture failed: ${stderr || err.message}`));
-        resolve(JSON.parse(stdout.trim().split('\n').at(-1)!) as BotoResult);
+        resolve(stdout.trim().split('\n').map((line) => JSON.parse(line) as BotoResult));
       });
     });
   });
@@ -129,8 +129,9 @@ describe('SigV4 verification (--credentials)', () => {
 
   for (const python of ['/usr/bin/python3', 'python3']) {
     it(`serves boto3 (${python}) signing with the right key, presigned URLs included, and refuses a wrong one`, async (t) => {
-      const good = await boto3(python, h.url, TEST_CREDENTIALS.accessKeyId, TEST_CREDENTIALS.secretAccessKey);
-      if (good === undefined) return t.skip(`${python} has no boto3 (Debian: apt-get install python3-boto3)`);
+      const results = await boto3(python, h.url, TEST_CREDENTIALS.accessKeyId, [TEST_CREDENTIALS.secretAccessKey, 'wrong']);
+      if (results === undefined) return t.skip(`${python} has no boto3 (Debian: apt-get install python3-boto3)`);
+      const [good, bad] = results as [BotoResult, BotoResult];
       if (python === '/usr/bin/python3') assert.equal(good.protocol, 'query', 'Debian\'s boto3 speaks the Query protocol');
       assert.equal(good.error, undefined, JSON.stringify(good));
       assert.deepEqual([good.body, good.n, good.sender], ['from boto3', '42', TEST_CREDENTIALS.accessKeyId]);
@@ -141,8 +142,7 @@ describe('SigV4 verification (--credentials)', () => {
         const listed = await raw(h.url, { method: 'POST', path: presigned.pathname + presigned.search });
         assert.equal(listed.status, 200, listed.body);
       }
-      const bad = await boto3(python, h.url, TEST_CREDENTIALS.accessKeyId, 'wrong');
-      assert.deepEqual([bad?.error, bad?.status], ['SignatureDoesNotMatch', 403]);
+      assert.deepEqual([bad.error, bad.status], ['SignatureDoesNotMatch', 403]);
     });
   }
 });

@@ -56,6 +56,34 @@ describe('sqsdemo sqs', { concurrency: true }, () => {
     }
   });
 
+  it('verifies SigV4 with SQSDEMO_CREDENTIALS, allows --cors-origin, and caps queues with --max-queues', async () => {
+    const proc = spawnSqsdemo(['sqs', '--port', '0', '--cors-origin', 'http://localhost:3000', '--max-queues', '1'], { env: { SQSDEMO_CREDENTIALS: 'AKIDCLI:cli-secret' } });
+    const [, url = ''] = await proc.waitFor(/listening on (http:\/\/\S+)/);
+    const good = new SQSClient({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'AKIDCLI', secretAccessKey: 'cli-secret' }, maxAttempts: 1 });
+    const bad = new SQSClient({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'AKIDCLI', secretAccessKey: 'wrong' }, maxAttempts: 1 });
+    try {
+      await good.send(new CreateQueueCommand({ QueueName: 'cli_auth' }));
+      await assert.rejects(bad.send(new CreateQueueCommand({ QueueName: 'cli_auth' })), { name: 'SignatureDoesNotMatch' });
+      await assert.rejects(good.send(new CreateQueueCommand({ QueueName: 'cli_second' })), { name: 'OverLimit' });
+      const preflight = await fetch(url, { method: 'OPTIONS', headers: { origin: 'http://localhost:3000', 'access-control-request-method': 'POST' } });
+      assert.equal(preflight.status, 204);
+      assert.equal(preflight.headers.get('access-control-allow-origin'), 'http://localhost:3000');
+    } finally {
+      good.destroy();
+      bad.destroy();
+    }
+    const result = await proc.stop('SIGTERM');
+    assert.equal(result.code, 0, result.stderr);
+  });
+
+  it('rejects malformed --credentials and --cors-origin with exit 2', async () => {
+    for (const args of [['--credentials', 'no-colon'], ['--cors-origin', 'localhost:3000/path']]) {
+      const result = await runSqsdemo(['sqs', '--port', '0', ...args]);
+      assert.equal(result.code, 2, `${args.join(' ')}: ${result.stderr}`);
+      assert.match(result.stderr, new RegExp(args[0]!));
+    }
+  });
+
   it('rejects a bad port with exit 2', async () => {
     const result = await runSqsdemo(['sqs', '--port', '70000']);
     assert.equal(result.code, 2);

@@ -71,7 +71,9 @@ export function raw(
   baseUrl: string,
   init: { method?: string; path?: string; headers?: Record<string, string>; body?: string | Buffer; timeoutMs?: number } = {},
 ): Promise<RawResponse> {
-  const { method = 'POST', path = '/', headers = {}, body, timeoutMs = 10_000 } = init;
+  const { method = 'POST', path = '/', body, timeoutMs = 10_000 } = init;
+  // Node sends a DELETE's or OPTIONS' body unframed unless told its length.
+  const headers = body === undefined ? (init.headers ?? {}) : { 'content-length': String(Buffer.byteLength(body)), ...init.headers };
   return new Promise((resolve, reject) => {
     const req = request(baseUrl + path, { method, headers, agent: false, timeout: timeoutMs }, (res) => {
       const chunks: Buffer[] = [];
