@@ -61,6 +61,8 @@ interface Waiter {
 }
 
 let handleSeq = 0;
+/** Deadlines one timer handles before yielding the event loop. */
+const DEADLINE_BATCH = 10_000;
 
 /** Put in a group's slot when its message moves to another queue (the object lives on there). */
 const SPENT = new StoredMessage('', '', '', undefined, undefined, undefined, undefined, 0, '', 0);
@@ -450,7 +452,9 @@ export class FifoQueue implements MessageQueue {
     this.timerAt = Infinity;
     const now = this.clock.now();
     const touched = new Set<Group>();
-    for (let top = this.deadlines.peek(); top !== undefined && top.deadline <= now; top = this.deadlines.peek()) {
+    // At most DEADLINE_BATCH per turn, as in the standard Queue: arm() fires again at once for the rest.
+    let budget = DEADLINE_BATCH;
+    for (let top = this.deadlines.peek(); top !== undefined && top.deadline <= now && budget-- > 0; top = this.deadlines.peek()) {
       this.deadlines.pop();
       if (top.state === MessageState.InFlight) this.backToVisible(top);
       else if (top.state === MessageState.Delayed) {
