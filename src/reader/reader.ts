@@ -172,7 +172,8 @@ export function createReader(config: ReaderConfig, deps: ReaderDeps): Reader {
     while (!stopping()) {
       await flow.waitForRoom(stopping);
       if (stopping()) return;
-      const max = flow.reserve();
+      const max = flow.tryReserve();
+      if (max === 0) continue; // another poller took the room first
       let messages: ReaderMessage[];
       try {
         messages = await sqs!.receive(max, config.waitSeconds, stopController.signal);

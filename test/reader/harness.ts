@@ -67,17 +67,22 @@ export interface CallLog {
   readonly commands: string[];
   /** Entries per DeleteMessageBatch call. */
   readonly deleteBatchSizes: number[];
+  /** MaxNumberOfMessages of every ReceiveMessage call, in call order. */
+  readonly receiveMaxes: number[];
 }
 
 /** A client whose calls are recorded through the SDK middleware stack. */
 export function countingClient(sqs: SqsConfig): { client: SQSClient; calls: CallLog } {
   const client = createSqsClient(sqs, { maxSockets: 32, requestTimeoutMs: 20_000 });
-  const calls: CallLog = { commands: [], deleteBatchSizes: [] };
+  const calls: CallLog = { commands: [], deleteBatchSizes: [], receiveMaxes: [] };
   client.middlewareStack.add(
     (next, context) => async (args) => {
       calls.commands.push(context.commandName ?? '?');
       if (context.commandName === 'DeleteMessageBatchCommand') {
         calls.deleteBatchSizes.push(((args.input as { Entries?: unknown[] }).Entries ?? []).length);
+      }
+      if (context.commandName === 'ReceiveMessageCommand') {
+        calls.receiveMaxes.push(Number((args.input as { MaxNumberOfMessages?: number }).MaxNumberOfMessages));
       }
       return next(args);
     },

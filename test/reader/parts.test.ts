@@ -4,6 +4,7 @@ import { Batcher, type BatchFailure, type BatchProblem, type BatcherOptions } fr
 import { createSimulatedProcessor } from '../../src/reader/processor.js';
 import { mulberry32 } from '../../src/reader/random.js';
 import { csvLine } from '../../src/reader/data-log.js';
+import { Flow } from '../../src/reader/flow.js';
 import type { ReaderClock } from '../../src/reader/clock.js';
 import type { ReaderMessage } from '../../src/reader/message.js';
 
@@ -75,5 +76,23 @@ describe('reader parts', () => {
       csvLine(1700000000123, message('say "hi", twice'), false),
       '1700000000123,1700000000000,fail,2,AIDA,id-1,"say ""hi"", twice"\n',
     );
+  });
+});
+
+describe('Flow (room between the pollers and the task pool)', () => {
+  it('gives room to only as many pollers as it has, even when all of them saw room', async () => {
+    const flow = new Flow(5, 5);
+    assert.equal(flow.hasRoom(), true);
+    // Four pollers woken together all saw room; each then tries to reserve.
+    const maxes = [flow.tryReserve(), flow.tryReserve(), flow.tryReserve(), flow.tryReserve()];
+    assert.deepEqual(maxes, [10, 0, 0, 0]);
+    flow.unreserve(10);
+    assert.equal(flow.tryReserve(), 10);
+  });
+
+  it('never reserves more than the free room', () => {
+    const flow = new Flow(3, 0);
+    assert.equal(flow.tryReserve(), 3);
+    assert.equal(flow.tryReserve(), 0);
   });
 });
