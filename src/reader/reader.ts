@@ -21,7 +21,7 @@ import { backoffMs } from '../util/abort.js';
 import { Batcher, type BatchProblem } from './batcher.js';
 import { systemReaderClock, type ReaderClock } from './clock.js';
 import { toVisibilitySeconds, type ReaderConfig } from './config.js';
-import type { DataLog } from './data-log.js';
+import { DataLogError, type DataLog } from './data-log.js';
 import { Flow, type Held } from './flow.js';
 import { startHeartbeat } from './heartbeat.js';
 import type { ReaderMessage } from './message.js';
@@ -101,7 +101,15 @@ export function createReader(config: ReaderConfig, deps: ReaderDeps): Reader {
         p.code,
       ),
   });
-  const deletes = new Batcher<DeleteEntry>({ ...batcherOptions('delete'), send: (e) => sqs!.deleteBatch(e) });
+  // Write-ahead: the data-log lines of these messages reach the OS before SQS forgets them.
+  const deletes = new Batcher<DeleteEntry>({
+    ...batcherOptions('delete'),
+    isFatal: (err) => isQueueMissing(err) || err instanceof DataLogError,
+    send: (e) => {
+      dataLog?.flush();
+      return sqs!.deleteBatch(e);
+    },
+  });
   const visibility = new Batcher<VisibilityEntry>({ ...batcherOptions('visibility change'), send: (e) => sqs!.changeVisibilityBatch(e) });
   // Heartbeat extensions race with deletes (the task may finish meanwhile), and the
   // heartbeat itself tries again next tick: one attempt, reported only for messages still held.

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { Batcher, type BatchFailure, type BatchProblem, type BatcherOptions } from '../../src/reader/batcher.js';
 import { createSimulatedProcessor } from '../../src/reader/processor.js';
 import { mulberry32 } from '../../src/reader/random.js';
-import { csvLine } from '../../src/reader/data-log.js';
+import { csvLine, createDataLog, DataLogError } from '../../src/reader/data-log.js';
+import { ManualClock } from '../helpers/manual-clock.js';
 import { Flow } from '../../src/reader/flow.js';
 import type { ReaderClock } from '../../src/reader/clock.js';
 import type { ReaderMessage } from '../../src/reader/message.js';
@@ -94,5 +95,46 @@ describe('Flow (room between the pollers and the task pool)', () => {
     const flow = new Flow(3, 0);
     assert.equal(flow.tryReserve(), 3);
     assert.equal(flow.tryReserve(), 0);
+  });
+});
+
+describe('data log (write-ahead)', () => {
+  it('keeps lines until flush, then hands them all to the OS in one write', () => {
+    const writes: string[] = [];
+    const log = createDataLog((text) => writes.push(text), { clock: new ManualClock() });
+    log.record(1, message('a'), true);
+    log.record(2, message('b'), false);
+    assert.deepEqual(writes, []);
+    log.flush();
+    assert.deepEqual(writes, [csvLine(1, message('a'), true) + csvLine(2, message('b'), false)]);
+    log.flush();
+    assert.equal(writes.length, 1, 'nothing kept, nothing written');
+  });
+
+  it('flushes lines nobody flushed after the linger, on the injected clock', async () => {
+    const writes: string[] = [];
+    const clock = new ManualClock();
+    const log = createDataLog((text) => writes.push(text), { clock, lingerMs: 500 });
+    log.record(1, message('a'), false);
+    await clock.advance(499);
+    assert.equal(writes.length, 0);
+    await clock.advance(1);
+    assert.equal(writes.length, 1);
+    await log.close();
+    assert.equal(clock.pending, 0, 'no timer left behind');
+  });
+
+  it('throws a DataLogError when the write fails, and keeps the lines for the next flush', () => {
+    let broken = true;
+    const writes: string[] = [];
+    const log = createDataLog((text) => {
+      if (broken) throw new Error('ENOSPC: no space left on device');
+      writes.push(text);
+    }, { clock: new ManualClock(), path: 'x.csv' });
+    log.record(1, message('a'), true);
+    assert.throws(() => log.flush(), (err: unknown) => err instanceof DataLogError && /x\.csv.*ENOSPC/.test(err.message));
+    broken = false;
+    log.flush();
+    assert.deepEqual(writes, [csvLine(1, message('a'), true)]);
   });
 });
