@@ -12,7 +12,7 @@ import { createWorkFormatter } from '../reader/format.js';
 import { createSimulatedProcessor } from '../reader/processor.js';
 import { mulberry32 } from '../reader/random.js';
 import { createReader } from '../reader/reader.js';
-import { systemReaderClock } from '../reader/clock.js';
+import { systemClock } from '../util/clock.js';
 
 interface WorkFlags {
   pollers: number;
@@ -73,7 +73,7 @@ export function registerWork(program: Command, ctx: CommandContext): void {
         maxSockets: config.pollers + 32,
         requestTimeoutMs: config.waitSeconds * 1000 + 15_000,
       });
-      const processor = createSimulatedProcessor({ workMs: flags.workMs, failRate: flags.failRate, random: mulberry32(seed), clock: systemReaderClock });
+      const processor = createSimulatedProcessor({ workMs: flags.workMs, failRate: flags.failRate, random: mulberry32(seed), clock: systemClock });
       const reader = createReader(config, { client, sqs: sqsConfig, processor, emit, ...(dataLog ? { dataLog } : {}) });
       const onAbort = (): void => void reader.stop((ctx.signal.reason as Error | undefined)?.message ?? 'stop requested');
       try {

@@ -5,9 +5,11 @@
  * failed after `maxAttempts` (each failure is reported through `onProblem`
  * first, so nothing is dropped silently). Failed entries and failed calls are
  * retried with exponential backoff; a fatal error (queue gone) settles at once.
+ * Its timers (linger, backoff) run on the injected clock.
  */
 import { backoffMs } from '../util/abort.js';
-import type { ReaderClock } from './clock.js';
+import type { Clock, Timer } from '../util/clock.js';
+import type { RandomSource } from './random.js';
 
 /** One entry of a batch answer that SQS refused. `index` is its position in the batch. */
 export interface BatchFailure {
@@ -39,7 +41,9 @@ export interface BatcherOptions<E> {
   readonly lingerMs: number;
   /** Tries per entry, including the first. */
   readonly maxAttempts: number;
-  readonly clock: ReaderClock;
+  readonly clock: Pick<Clock, 'setTimer'>;
+  /** Jitter for the backoff (default Math.random). */
+  readonly random?: RandomSource;
   /** A call error after which retrying is pointless (e.g. the queue is gone). */
   readonly isFatal: (err: unknown) => boolean;
   /** Short error code for reports. */
@@ -57,7 +61,7 @@ interface Item<E> {
 
 export class Batcher<E> {
   private queue: Item<E>[] = [];
-  private timer: NodeJS.Timeout | undefined;
+  private timer: Timer | undefined;
   /** Entries added and not yet settled (queued, in a call, or waiting to retry). */
   private outstanding = 0;
   private idleWaiters: Array<() => void> = [];
@@ -94,11 +98,11 @@ export class Batcher<E> {
   private enqueue(item: Item<E>): void {
     this.queue.push(item);
     if (this.queue.length >= this.options.maxBatch) this.sendQueued();
-    else if (this.timer === undefined) this.timer = setTimeout(() => this.sendQueued(), this.options.lingerMs);
+    else this.timer ??= this.options.clock.setTimer(() => this.sendQueued(), this.options.lingerMs);
   }
 
   private sendQueued(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer?.cancel();
     this.timer = undefined;
     while (this.queue.length > 0) void this.sendBatch(this.queue.splice(0, this.options.maxBatch));
   }
@@ -142,9 +146,9 @@ export class Batcher<E> {
       return;
     }
     this.options.onProblem({ kind: 'retrying', entries: items.length, code, message, attempt });
-    void this.options.clock.sleep(backoffMs(attempt - 1, 100, 5_000)).then(() => {
+    this.options.clock.setTimer(() => {
       for (const item of items) this.enqueue(item);
-    });
+    }, backoffMs(attempt - 1, 100, 5_000, this.options.random));
   }
 
   private wakeIdle(): void {

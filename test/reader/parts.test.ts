@@ -6,15 +6,12 @@ import { mulberry32 } from '../../src/reader/random.js';
 import { csvLine, createDataLog, DataLogError } from '../../src/reader/data-log.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 import { Flow } from '../../src/reader/flow.js';
-import type { ReaderClock } from '../../src/reader/clock.js';
+import { runOn } from './virtual-time.js';
 import type { ReaderMessage } from '../../src/reader/message.js';
 
-/** No waiting: backoff sleeps resolve at once. */
-const instant: ReaderClock = { now: () => 0, sleep: async () => undefined };
-
-function batcher(send: (entries: readonly string[]) => Promise<readonly BatchFailure[]>, problems: BatchProblem[], extra: Partial<BatcherOptions<string>> = {}): Batcher<string> {
+function batcher(clock: ManualClock, send: (entries: readonly string[]) => Promise<readonly BatchFailure[]>, problems: BatchProblem[], extra: Partial<BatcherOptions<string>> = {}): Batcher<string> {
   return new Batcher<string>({
-    send, maxBatch: 10, lingerMs: 5, maxAttempts: 3, clock: instant,
+    send, maxBatch: 10, lingerMs: 5, maxAttempts: 3, clock,
     isFatal: () => false, codeOf: (e) => (e as Error).name, onProblem: (p) => problems.push(p), onFatal: () => undefined,
     ...extra,
   });
@@ -26,9 +23,16 @@ const message = (body: string): ReaderMessage => ({
 
 describe('reader parts', () => {
   it('sends full batches of 10 at once and the rest after the linger', async () => {
+    const clock = new ManualClock();
     const sizes: number[] = [];
-    const b = batcher(async (e) => { sizes.push(e.length); return []; }, []);
-    const outcomes = await Promise.all(Array.from({ length: 23 }, (_, i) => b.add(`e${i}`)));
+    const b = batcher(clock, async (e) => { sizes.push(e.length); return []; }, []);
+    const all = Promise.all(Array.from({ length: 23 }, (_, i) => b.add(`e${i}`)));
+    await clock.advance(0);
+    assert.deepEqual(sizes, [10, 10], 'full batches go at once');
+    await clock.advance(4);
+    assert.deepEqual(sizes, [10, 10], 'the rest waits for the linger');
+    await clock.advance(1);
+    const outcomes = await all;
     assert.deepEqual(sizes, [10, 10, 3]);
     assert.ok(outcomes.every((o) => o.ok));
     assert.equal(b.pending, 0);
@@ -37,8 +41,9 @@ describe('reader parts', () => {
   it('retries the entries SQS refused, reporting each retry, until they succeed', async () => {
     const problems: BatchProblem[] = [];
     let calls = 0;
-    const b = batcher(async (e) => (++calls === 1 ? [{ index: e.indexOf('b'), code: 'InternalError', message: 'try again' }] : []), problems);
-    const [a, bb] = await Promise.all([b.add('a'), b.add('b')]);
+    const clock = new ManualClock();
+    const b = batcher(clock, async (e) => (++calls === 1 ? [{ index: e.indexOf('b'), code: 'InternalError', message: 'try again' }] : []), problems);
+    const [a, bb] = await runOn(clock, Promise.all([b.add('a'), b.add('b')]));
     assert.deepEqual([a.ok, bb.ok], [true, true]);
     assert.equal(calls, 2);
     assert.deepEqual(problems.map((p) => [p.kind, p.entries, p.code]), [['retrying', 1, 'InternalError']]);
@@ -46,8 +51,9 @@ describe('reader parts', () => {
 
   it('gives up after maxAttempts with a report, never dropping an entry silently', async () => {
     const problems: BatchProblem[] = [];
-    const b = batcher(async () => { throw Object.assign(new Error('down'), { name: 'ServiceUnavailable' }); }, problems);
-    const outcome = await b.add('x');
+    const clock = new ManualClock();
+    const b = batcher(clock, async () => { throw Object.assign(new Error('down'), { name: 'ServiceUnavailable' }); }, problems);
+    const outcome = await runOn(clock, b.add('x'));
     assert.deepEqual(outcome, { ok: false, code: 'ServiceUnavailable', message: 'down' });
     assert.deepEqual(problems.map((p) => p.kind), ['retrying', 'retrying', 'gave-up']);
     await b.flush();
@@ -55,14 +61,17 @@ describe('reader parts', () => {
 
   it('settles at once on a fatal error (the queue is gone)', async () => {
     const fatal: unknown[] = [];
-    const b = batcher(async () => { throw Object.assign(new Error('gone'), { name: 'QueueDoesNotExist' }); }, [], { isFatal: () => true, onFatal: (e) => fatal.push(e) });
-    assert.equal((await b.add('x')).ok, false);
+    const clock = new ManualClock();
+    const b = batcher(clock, async () => { throw Object.assign(new Error('gone'), { name: 'QueueDoesNotExist' }); }, [], { isFatal: () => true, onFatal: (e) => fatal.push(e) });
+    const x = b.add('x');
+    await clock.advance(5); // the linger, once: no backoff follows
+    assert.equal((await x).ok, false);
     assert.equal(fatal.length, 1);
   });
 
   it('fails the same tasks for the same seed', async () => {
     const outcomes = async (seed: number): Promise<boolean[]> => {
-      const p = createSimulatedProcessor({ workMs: 0, failRate: 0.3, random: mulberry32(seed), clock: instant });
+      const p = createSimulatedProcessor({ workMs: 0, failRate: 0.3, random: mulberry32(seed), clock: new ManualClock() });
       const out: boolean[] = [];
       for (let i = 0; i < 50; i++) out.push(await p.handle(message('x'), new AbortController().signal).then(() => true, () => false));
       return out;
