@@ -47,7 +47,7 @@ describe('sqsdemo work: SQS outages', () => {
     proxy = new FlakyProxy(new URL(t.endpoint));
     await proxy.up();
     const p = new RecordingProcessor();
-    r = await startReader(t, p, { waitSeconds: 1 }, undefined, { ...t.config, endpoint: `http://127.0.0.1:${proxy.port}` });
+    r = await startReader(t, p, { waitSeconds: 1 }, { sqs: { ...t.config, endpoint: `http://127.0.0.1:${proxy.port}` } });
     await proxy.down();
     await until(() => r!.events.some((e) => e.type === 'warn' && /receive failed/.test(e.message)), 'a receive warning');
     await proxy.up();
