@@ -29,11 +29,24 @@ export interface AcksOptions {
   readonly fatal: (err: unknown) => void;
 }
 
-/** A short code for reports: the AWS error name, the network error code, or the error's name. */
+/** A short code for reports: the AWS error name, the network error's code (e.g. ECONNREFUSED), or the error's name. */
 export function errorCode(err: unknown): string {
   if (err instanceof DataLogError) return err.code;
-  const network = isNetworkError(err) ? (err as { code?: string }).code : undefined;
-  return awsErrorName(err) ?? network ?? (err as Error)?.name ?? 'Error';
+  // Network first: the SDK stamps $metadata on network errors too, where awsErrorName says just "Error".
+  if (isNetworkError(err)) return nestedCode(err) ?? 'NetworkError';
+  return awsErrorName(err) ?? (err as Error)?.name ?? 'Error';
+}
+
+/** The first `code` on the error, its members (happy-eyeballs AggregateError) or its causes. */
+function nestedCode(err: unknown, depth = 0): string | undefined {
+  if (!err || typeof err !== 'object' || depth > 4) return undefined;
+  const e = err as { code?: unknown; errors?: unknown; cause?: unknown };
+  if (typeof e.code === 'string') return e.code;
+  for (const inner of [...(Array.isArray(e.errors) ? e.errors : []), e.cause]) {
+    const code = nestedCode(inner, depth + 1);
+    if (code !== undefined) return code;
+  }
+  return undefined;
 }
 
 export class Acks {
