@@ -69,7 +69,9 @@ export class Acks {
         options.warn(
           p.kind === 'retrying'
             ? `${what} of ${p.entries} message(s) failed (${p.code}: ${p.message}); retrying (attempt ${p.attempt + 1} of ${ACK_ATTEMPTS})`
-            : `${what} of ${p.entries} message(s) failed ${p.attempt} times (${p.code}: ${p.message}); giving up, SQS will redeliver them`,
+            : p.kind === 'refused'
+              ? `${what} of ${p.entries} message(s) refused by SQS (${p.code}: ${p.message}); not retrying`
+              : `${what} of ${p.entries} message(s) failed ${p.attempt} times (${p.code}: ${p.message}); giving up, SQS will redeliver them`,
           p.code,
         ),
     });

@@ -147,3 +147,25 @@ describe('data log (write-ahead)', () => {
     assert.deepEqual(writes, [csvLine(1, message('a'), true)]);
   });
 });
+
+describe('Batcher: entries SQS refuses as the sender’s fault', () => {
+  it('settles them failed at once instead of retrying what cannot succeed, and retries the others', async () => {
+    const clock = new ManualClock();
+    const problems: BatchProblem[] = [];
+    const sent: string[][] = [];
+    const b = batcher(clock, async (e) => {
+      sent.push([...e]);
+      return sent.length === 1
+        ? [
+            { index: e.indexOf('gone'), code: 'MessageNotInflight', message: 'not in flight', senderFault: true },
+            { index: e.indexOf('busy'), code: 'InternalError', message: 'try again', senderFault: false },
+          ]
+        : [];
+    }, problems);
+    const [gone, busy] = await runOn(clock, Promise.all([b.add('gone'), b.add('busy')]));
+    assert.deepEqual(gone, { ok: false, code: 'MessageNotInflight', message: 'not in flight' });
+    assert.deepEqual(busy, { ok: true });
+    assert.deepEqual(sent, [['gone', 'busy'], ['busy']], 'only the transient failure went again');
+    assert.deepEqual(problems.map((p) => [p.kind, p.code]), [['refused', 'MessageNotInflight'], ['retrying', 'InternalError']]);
+  });
+});

@@ -124,6 +124,8 @@ export class SqsModel {
   readonly deliveries = new Map<string, Delivery>();
   /** Receipt handles the reader asked to make visible at once (ChangeMessageVisibility 0), each attempt. */
   readonly handedBack = new Set<string>();
+  /** Hand-backs SQS refused with SenderFault: retrying them cannot succeed. */
+  private readonly refusedHandBacks = new Set<string>();
   readonly violations: string[] = [];
   /** Calls by action name. */
   readonly calls = new Map<string, number>();
@@ -209,8 +211,20 @@ export class SqsModel {
     if (command instanceof DeleteMessageBatchCommand) return this.batch('delete', command.input.Entries ?? [], (e) => this.deleteEntry(conn, e.ReceiptHandle ?? ''));
     if (command instanceof ChangeMessageVisibilityBatchCommand) {
       // Asked for, whatever happens to the call on the way.
-      for (const e of command.input.Entries ?? []) if (e.VisibilityTimeout === 0) this.handedBack.add(e.ReceiptHandle ?? '');
-      return this.batch('visibility', command.input.Entries ?? [], (e) => this.changeVisibility(e.ReceiptHandle ?? '', e.VisibilityTimeout ?? -1));
+      for (const e of command.input.Entries ?? []) {
+        if (e.VisibilityTimeout !== 0) continue;
+        const handle = e.ReceiptHandle ?? '';
+        this.handedBack.add(handle);
+        if (this.refusedHandBacks.has(handle)) this.violation(`hand-back of ${handle} sent again after SQS refused it as the sender's fault`);
+      }
+      const entries = command.input.Entries ?? [];
+      return this.batch('visibility', entries, (e) => this.changeVisibility(e.ReceiptHandle ?? '', e.VisibilityTimeout ?? -1), (failed) => {
+        // The reader now knows SQS refused these hand-backs: sending them again cannot help.
+        for (const f of failed) {
+          const e = entries.find((x) => x.Id === f.Id);
+          if (f.SenderFault && e?.VisibilityTimeout === 0) this.refusedHandBacks.add(e.ReceiptHandle ?? '');
+        }
+      });
     }
     this.violation(`unexpected call ${name}`);
     return Promise.reject(new Error(`model: no ${name}`));
@@ -348,6 +362,8 @@ export class SqsModel {
     what: string,
     entries: readonly E[],
     apply: (entry: E) => Omit<BatchResultErrorEntry, 'Id'> | undefined,
+    /** The answer reached the reader with these failed entries. */
+    answered: (failed: readonly BatchResultErrorEntry[]) => void = () => undefined,
   ): Promise<unknown> {
     const ids = entries.map((e) => e.Id);
     if (entries.length < 1 || entries.length > 10 || new Set(ids).size !== ids.length) {
@@ -367,6 +383,7 @@ export class SqsModel {
     }
     const lost = this.resetAfter();
     if (lost !== undefined) return Promise.reject(lost);
+    answered(Failed);
     return Promise.resolve({ Successful, Failed });
   }
 
@@ -395,8 +412,10 @@ export class SqsModel {
     }
     const m = this.messages.get(d.messageId)!;
     const now = this.clock.now();
-    if (m.state !== 'queued' || m.handle !== handle) return { Code: 'ReceiptHandleIsInvalid', SenderFault: true, Message: 'The receipt handle has expired.' };
-    if (m.visibleAt <= now) return { Code: 'MessageNotInflight', SenderFault: true, Message: 'The message is not in flight.' };
+    const refused = m.state !== 'queued' || m.handle !== handle
+      ? { Code: 'ReceiptHandleIsInvalid', SenderFault: true, Message: 'The receipt handle has expired.' }
+      : m.visibleAt <= now ? { Code: 'MessageNotInflight', SenderFault: true, Message: 'The message is not in flight.' } : undefined;
+    if (refused) return refused;
     m.visibleAt = now + timeoutS * 1000;
     if (timeoutS === 0) this.wakePolls();
     return undefined;
