@@ -95,5 +95,7 @@ export class ReaderSqs {
 }
 
 function failuresOf(failed: BatchResultErrorEntry[] | undefined): BatchFailure[] {
-  return (failed ?? []).map((f) => ({ index: Number(f.Id), code: f.Code ?? 'Unknown', message: f.Message ?? f.Code ?? 'failed' }));
+  return (failed ?? []).map((f) => ({
+    index: Number(f.Id), code: f.Code ?? 'Unknown', message: f.Message ?? f.Code ?? 'failed', senderFault: f.SenderFault === true,
+  }));
 }
