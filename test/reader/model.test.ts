@@ -57,7 +57,7 @@ const env = process.env;
 const RUNS = Number(env.MODEL_RUNS ?? 500);
 
 describe('the reader against a model of SQS with faults (randomized, virtual time)', () => {
-  it(`loses nothing, never receives without room, writes each line before its delete, hands back on stop (${RUNS} seeds)`, { timeout: 240_000 }, async (t) => {
+  it(`loses nothing, never receives without room, writes each line before its delete, hands back on stop (${RUNS} seeds)`, { timeout: Math.max(240_000, RUNS * 100) }, async (t) => {
     let runs = 0;
     const totals = { messages: 0, deleted: 0, dead: 0, virtualS: 0, calls: new Map<string, number>() };
     await fc.assert(
