@@ -90,6 +90,8 @@ class Observer implements ReaderWitness {
   /** `${messageId}|${receiveCount}|pass|fail` of every line on disk. */
   readonly lines = new Set<string>();
   unstartedAtStop: string[] = [];
+  /** Message id -> receipt handle of the delivery this reader holds (received, not finished, not handed back). */
+  private readonly holding = new Map<string, string>();
   finished = 0;
   running = 0;
   stopped = false;
@@ -101,6 +103,8 @@ class Observer implements ReaderWitness {
     private readonly concurrency: number,
     private readonly violations: string[],
     private readonly clock: Clock,
+    /** No faults: the heartbeat must keep every held message from coming back. */
+    private readonly strict: boolean,
   ) {}
 
   get outstanding(): number {
@@ -109,6 +113,13 @@ class Observer implements ReaderWitness {
 
   delivered(d: Delivery): void {
     this.deliveredHandles.push(d.handle);
+    const held = this.holding.get(d.messageId);
+    if (this.strict && held !== undefined) this.violation(`${d.messageId} delivered again (${d.handle}) while this reader holds ${held}: the heartbeat did not keep it`);
+    this.holding.set(d.messageId, d.handle);
+  }
+
+  private release(m: { messageId: string; receiptHandle: string }): void {
+    if (this.holding.get(m.messageId) === m.receiptHandle) this.holding.delete(m.messageId);
   }
 
   hasPassLine(d: Delivery): boolean {
@@ -132,6 +143,7 @@ class Observer implements ReaderWitness {
     this.stopped = true;
     const started = this.started;
     this.unstartedAtStop = this.deliveredHandles.filter((h) => !started.has(h));
+    for (const [id, h] of [...this.holding]) if (!started.has(h)) this.holding.delete(id);
   }
 
   processor(random: RandomSource, s: Scenario): Processor {
@@ -161,6 +173,7 @@ class Observer implements ReaderWitness {
         } finally {
           this.running -= 1;
           this.finished += 1;
+          this.release(m);
         }
       },
     };
@@ -182,7 +195,9 @@ interface RunningReader {
 async function startReader(model: SqsModel, shared: ManualClock, s: Scenario, violations: string[], seed: number): Promise<RunningReader> {
   const config: ReaderConfig = { ...s.reader, deleteLingerMs: 20, statsIntervalMs: 1_000 };
   const clock = new ProcessClock(shared);
-  const observer = new Observer(config.concurrency + config.prefetch, config.concurrency, violations, clock);
+  const { slowMs: _size, ...odds } = s.faults;
+  const strict = Object.values(odds).every((p) => p === 0);
+  const observer = new Observer(config.concurrency + config.prefetch, config.concurrency, violations, clock, strict);
   const conn = model.connect(observer);
   const events: WorkEvent[] = [];
   const reader = createReader(config, {
