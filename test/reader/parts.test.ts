@@ -5,6 +5,7 @@ import { createSimulatedProcessor } from '../../src/reader/processor.js';
 import { mulberry32 } from '../../src/reader/random.js';
 import { csvLine, createDataLog, DataLogError } from '../../src/reader/data-log.js';
 import { ManualClock } from '../helpers/manual-clock.js';
+import { every } from '../../src/util/clock.js';
 import { Flow } from '../../src/reader/flow.js';
 import { runOn } from './virtual-time.js';
 import type { ReaderMessage } from '../../src/reader/message.js';
@@ -167,5 +168,32 @@ describe('Batcher: entries SQS refuses as the sender’s fault', () => {
     assert.deepEqual(busy, { ok: true });
     assert.deepEqual(sent, [['gone', 'busy'], ['busy']], 'only the transient failure went again');
     assert.deepEqual(problems.map((p) => [p.kind, p.code]), [['refused', 'MessageNotInflight'], ['retrying', 'InternalError']]);
+  });
+});
+
+describe('every() (the heartbeat and stats ticks)', () => {
+  it('runs on the clock every `ms` until cancelled, one timer at a time', async () => {
+    const clock = new ManualClock();
+    const ticks: number[] = [];
+    const start = clock.now();
+    const timer = every(clock, 250, () => ticks.push(clock.now() - start));
+    await clock.advance(1_000);
+    assert.deepEqual(ticks, [250, 500, 750, 1_000]);
+    assert.equal(clock.pending, 1);
+    timer.cancel();
+    await clock.advance(1_000);
+    assert.equal(ticks.length, 4);
+    assert.equal(clock.pending, 0, 'nothing left to keep a process alive');
+  });
+
+  it('stops when cancelled from inside its own tick', async () => {
+    const clock = new ManualClock();
+    let n = 0;
+    const timer = every(clock, 10, () => {
+      if (++n === 2) timer.cancel();
+    });
+    await clock.advance(100);
+    assert.equal(n, 2);
+    assert.equal(clock.pending, 0);
   });
 });
