@@ -27,28 +27,14 @@
  */
 import {
   ChangeMessageVisibilityBatchCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, GetQueueUrlCommand,
-  ReceiveMessageCommand, RequestThrottled, SQSServiceException, type BatchResultErrorEntry, type Message,
+  ReceiveMessageCommand, SQSServiceException, type BatchResultErrorEntry, type Message,
 } from '@aws-sdk/client-sqs';
+import { FaultDraw, META, type Faults } from './faults.js';
 import type { ManualClock } from '../../helpers/manual-clock.js';
 import type { Timer } from '../../../src/util/clock.js';
 import type { RandomSource } from '../../../src/reader/random.js';
 
-/** Probabilities (0-1) and sizes of the injected faults. */
-export interface Faults {
-  /** A receive answers only after up to `slowMs` extra (virtual) ms. */
-  readonly slow: number;
-  readonly slowMs: number;
-  /** A call is refused: throttled. */
-  readonly throttle: number;
-  /** A call fails with a 500. */
-  readonly serverError: number;
-  /** The connection resets before the call reached SQS. */
-  readonly resetBefore: number;
-  /** The connection resets after SQS acted on the call: the effect happened, the answer is lost. */
-  readonly resetAfter: number;
-  /** A batch entry fails (InternalError) while the others succeed. */
-  readonly entryFailure: number;
-}
+export type { Faults };
 
 export interface QueueSpec {
   readonly visibilityTimeoutS: number;
@@ -117,7 +103,6 @@ export interface Connection {
 }
 
 const QUEUE_URL = 'http://model.invalid/000000000000/model';
-const META = { httpStatusCode: 400, attempts: 1, totalRetryDelay: 0 } as const;
 
 export class SqsModel {
   readonly messages = new Map<string, ModelMessage>();
@@ -134,9 +119,13 @@ export class SqsModel {
   constructor(
     private readonly clock: ManualClock,
     private readonly spec: QueueSpec,
-    private readonly faults: Faults,
+    faults: Faults,
     private readonly random: RandomSource,
-  ) {}
+  ) {
+    this.draw = new FaultDraw(faults, random);
+  }
+
+  private readonly draw: FaultDraw;
 
   send(bodies: readonly string[]): void {
     for (const body of bodies) {
@@ -230,26 +219,6 @@ export class SqsModel {
     return Promise.reject(new Error(`model: no ${name}`));
   }
 
-  // --- faults -------------------------------------------------------------
-
-  private chance(p: number): boolean {
-    return p > 0 && this.random() < p;
-  }
-
-  /** A fault that stops the call before SQS acts on it, if one is drawn. */
-  private faultBefore(): unknown {
-    if (this.chance(this.faults.throttle)) return new RequestThrottled({ message: 'Request is throttled.', $metadata: META });
-    if (this.chance(this.faults.serverError)) {
-      return new SQSServiceException({ name: 'InternalError', $fault: 'server', $metadata: { ...META, httpStatusCode: 500 }, message: 'We encountered an internal error.' });
-    }
-    if (this.chance(this.faults.resetBefore)) return Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
-    return undefined;
-  }
-
-  private resetAfter(): unknown {
-    return this.chance(this.faults.resetAfter) ? Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }) : undefined;
-  }
-
   // --- ReceiveMessage -----------------------------------------------------
 
   private receive(conn: Connection, max: number, waitSeconds: number, signal: AbortSignal | undefined): Promise<Message[] | { Messages: Message[] }> {
@@ -270,8 +239,8 @@ export class SqsModel {
     const done = (): void => {
       conn.receiving -= max;
     };
-    const before = this.faultBefore();
-    const delay = this.chance(this.faults.slow) ? Math.floor(this.random() * this.faults.slowMs) : 0;
+    const before = this.draw.before();
+    const delay = this.draw.slowDelay();
     return new Promise<Message[]>((resolve, reject) => {
       const poll: Poll = { conn, max, deadline: this.clock.now() + delay + waitSeconds * 1000, resolve, reject, timer: undefined, recheck: undefined };
       const onAbort = (): void => {
@@ -297,7 +266,7 @@ export class SqsModel {
     }).then(
       (messages) => {
         done();
-        const lost = this.resetAfter();
+        const lost = this.draw.resetAfter();
         if (lost !== undefined) throw lost; // received (invisible, counted) but the answer never arrived
         for (const m of messages) {
           const d = this.deliveries.get(m.ReceiptHandle!)!;
@@ -370,18 +339,16 @@ export class SqsModel {
       this.violation(`${what} batch with ${entries.length} entries, ids ${ids.join(',')}`);
       return Promise.reject(new SQSServiceException({ name: 'TooManyEntriesInBatchRequest', $fault: 'client', $metadata: META, message: 'bad batch' }));
     }
-    const before = this.faultBefore();
+    const before = this.draw.before();
     if (before !== undefined) return Promise.reject(before);
     const Successful: Array<{ Id: string }> = [];
     const Failed: BatchResultErrorEntry[] = [];
     for (const e of entries) {
-      const failure = this.chance(this.faults.entryFailure)
-        ? { Code: 'InternalError', SenderFault: false, Message: 'We encountered an internal error.' }
-        : apply(e);
+      const failure = this.draw.entryFailure() ?? apply(e);
       if (failure) Failed.push({ Id: e.Id!, ...failure });
       else Successful.push({ Id: e.Id! });
     }
-    const lost = this.resetAfter();
+    const lost = this.draw.resetAfter();
     if (lost !== undefined) return Promise.reject(lost);
     answered(Failed);
     return Promise.resolve({ Successful, Failed });
