@@ -1,8 +1,8 @@
 /** `sqsdemo work`: the queue-reader (SQS -> process -> delete / retry / dead-letter). */
 import { Option, type Command } from 'commander';
-import type { CommandContext } from './context.js';
+import type { CommandContext } from '../context.js';
 import { addSqsOptions, sqsConfigFrom } from './sqs-options.js';
-import { describeSqs, durationIn, floatIn, intIn } from '../config.js';
+import { describeSqs, durationIn, floatIn, intIn, fromEnv } from '../config.js';
 import { createSqsClient } from '../sqs/client.js';
 import { createEventSink } from '../telemetry/sink.js';
 import type { WorkEvent } from '../telemetry/work-events.js';
@@ -42,12 +42,12 @@ export function registerWork(program: Command, ctx: CommandContext): void {
         'Several `sqsdemo work` processes may read one queue.',
     );
   addSqsOptions(cmd)
-    .addOption(new Option('--pollers <n>', 'receive loops running at once').default(DEFAULT_POLLERS).env('SQSDEMO_WORK_POLLERS').argParser(intIn(1, 64)))
-    .addOption(new Option('--concurrency <n>', 'tasks running at once').default(DEFAULT_CONCURRENCY).env('SQSDEMO_WORK_CONCURRENCY').argParser(intIn(1, 10_000)))
+    .addOption(fromEnv(new Option('--pollers <n>', 'receive loops running at once').default(DEFAULT_POLLERS).argParser(intIn(1, 64)), 'SQSDEMO_WORK_POLLERS'))
+    .addOption(fromEnv(new Option('--concurrency <n>', 'tasks running at once').default(DEFAULT_CONCURRENCY).argParser(intIn(1, 10_000)), 'SQSDEMO_WORK_CONCURRENCY'))
     .addOption(new Option('--prefetch <n>', 'messages received ahead of a free task slot (default min(concurrency, 10 x pollers))').argParser(intIn(0, 10_000)))
-    .addOption(new Option('--wait-seconds <s>', 'long-poll wait per receive (default 20 with --aws, 2 otherwise)').env('SQSDEMO_WORK_WAIT_SECONDS').argParser(intIn(0, 20)))
-    .addOption(new Option('--work-ms <ms>', 'duration of the simulated task, ms').default(100).env('SQSDEMO_WORK_MS').argParser(intIn(0, 600_000)))
-    .addOption(new Option('--fail-rate <p>', 'probability that a task fails (0.09: about 1 in 11, like the original)').default(0.09).env('SQSDEMO_FAIL_RATE').argParser(floatIn(0, 1)))
+    .addOption(fromEnv(new Option('--wait-seconds <s>', 'long-poll wait per receive (default 20 with --aws, 2 otherwise)').argParser(intIn(0, 20)), 'SQSDEMO_WORK_WAIT_SECONDS'))
+    .addOption(fromEnv(new Option('--work-ms <ms>', 'duration of the simulated task, ms').default(100).argParser(intIn(0, 600_000)), 'SQSDEMO_WORK_MS'))
+    .addOption(fromEnv(new Option('--fail-rate <p>', 'probability that a task fails (0.09: about 1 in 11, like the original)').default(0.09).argParser(floatIn(0, 1)), 'SQSDEMO_FAIL_RATE'))
     .addOption(new Option('--seed <n>', 'seed for the failure draws, for repeatable runs (default: random)').argParser(intIn(0, 4_294_967_295)))
     .addOption(new Option('--retry-delay <duration>', 'on failure, make the message visible again after this long (e.g. 0s, 2s, 1m; default: the queue visibility timeout)').argParser(durationIn(0, 43_200_000)))
     .addOption(new Option('--drain-timeout <duration>', 'at stop, wait this long for running tasks before handing their messages back').default(10_000, '10s').argParser(durationIn(0, 3_600_000)))

@@ -4,8 +4,8 @@
  * final balance. Exits 0 without a terminal only when the balance holds
  * exactly and no role crashed.
  */
-import type { CommandContext } from '../commands/context.js';
-import { CheckFailedError } from '../errors.js';
+import type { CommandContext } from '../context.js';
+import { CheckFailedError, ExitCode, isTableCode, SqsdemoError } from '../errors.js';
 import { sleep } from '../util/abort.js';
 import { computeBalance } from './balance.js';
 import type { DashConfig } from './config.js';
@@ -47,7 +47,14 @@ function verdict(store: DashStore, tty: boolean): void {
   const state = store.getState();
   const crashed = CHILD_NAMES.filter((n) => state.children[n].status === 'crashed');
   const b = computeBalance(state);
-  if (crashed.length > 0) throw new CheckFailedError(`${crashed.join(', ')} crashed (see the lines above)`, 'run the role alone with the same flags to see its full output');
+  if (crashed.length > 0) {
+    // A role that failed for a reason in the exit-code table (SQS unreachable, queue missing, a
+    // taken port...) makes dash exit with that code; a crash without one (a signal, a bug) is 1.
+    const code = crashed.map((n) => state.children[n].exitCode ?? null).find((c) => isTableCode(c) && c !== ExitCode.Ok && c !== ExitCode.Internal);
+    const message = `${crashed.map((n) => `${n} (${state.children[n].signal ?? `exit ${state.children[n].exitCode ?? '?'}`})`).join(', ')} crashed (see the lines above)`;
+    const hint = 'run the role alone with the same flags to see its full output';
+    throw code !== undefined && code !== null ? new SqsdemoError(message, 'E_ROLE_FAILED', code, hint) : new CheckFailedError(message, hint);
+  }
   if (!b.known || b.missing !== 0) {
     // On a terminal the user quit by hand; say so, but an unknown balance is not a failure there.
     if (tty && !b.known) return;

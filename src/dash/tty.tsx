@@ -5,7 +5,7 @@
  * alternate screen so the final balance lands in the normal terminal.
  */
 import { render } from 'ink';
-import type { CommandContext } from '../commands/context.js';
+import type { CommandContext } from '../context.js';
 import { aborted, sleep } from '../util/abort.js';
 import { App } from './App.js';
 import type { DashConfig } from './config.js';

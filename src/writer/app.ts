@@ -31,6 +31,8 @@ export interface WriterAppDeps {
   /** Largest request body read (bytes); larger is 413. */
   readonly maxRequestBytes: number;
   readonly onAccess?: AccessListener;
+  /** A route handler threw (a bug); the request is answered 500 either way. */
+  readonly onInternalError?: (err: unknown) => void;
 }
 
 export interface WriterApp {
@@ -55,7 +57,7 @@ const HOME = `<!doctype html>
 `;
 
 export function createWriterApp(deps: WriterAppDeps): WriterApp {
-  const { validate, batcher, state, metrics, clock, onAccess } = deps;
+  const { validate, batcher, state, metrics, clock, onAccess, onInternalError } = deps;
   let inFlight = 0;
   let draining = false;
   let idleWaiters: Array<() => void> = [];
@@ -110,7 +112,7 @@ export function createWriterApp(deps: WriterAppDeps): WriterApp {
         const message = e.sqsCode === 'InvalidMessageContents' ? INVALID_CHARACTERS_MESSAGE : `SQS refused the message (${e.sqsCode ?? 'unknown'})`;
         return fail(req, res, start, { status: 400, code: 'sqs_rejected', message, ...(e.sqsCode ? { sqsCode: e.sqsCode } : {}) });
       }
-      if (e.kind === 'unavailable' && /cannot reach SQS|does not exist/.test(e.message)) state.markUnavailable(e.message);
+      if (e.errorClass === 'network' || e.errorClass === 'queue_missing') state.markUnavailable(e.message);
       const a = e.kind === 'unavailable' ? ANSWERS.unavailable : ANSWERS.failed;
       answer(req, res, start, a.status, errorJson(a), e.message);
     }
@@ -124,9 +126,10 @@ export function createWriterApp(deps: WriterAppDeps): WriterApp {
       fail(req, res, start, ANSWERS.methodNotAllowed, { headers: { allow }, close: hasLargeUnreadBody(req) });
     },
     onError: (err, req, res) => {
+      // A handler threw: a bug. Answer 500 in the contract's shape and say what it was.
       const start = clock.now();
+      onInternalError?.(err);
       fail(req, res, start, ANSWERS.failed, { close: hasLargeUnreadBody(req) });
-      void err;
     },
   })
     .get('/', (req, res) => answer(req, res, clock.now(), 200, HOME, undefined, { contentType: 'text/html; charset=utf-8' }))

@@ -1,6 +1,6 @@
 /** In-process runs of the load client: a CommandContext whose stdout collects JSON events. */
 import { PassThrough, Writable } from 'node:stream';
-import type { CommandContext } from '../../src/commands/context.js';
+import type { CommandContext } from '../../src/context.js';
 import { LOAD_DEFAULTS, type LoadConfig } from '../../src/load/config.js';
 import type { LoadEvent } from '../../src/telemetry/load-events.js';
 
