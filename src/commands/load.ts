@@ -40,7 +40,7 @@ export function registerLoad(program: Command, ctx: CommandContext): void {
         'keep-alive connections; latency is measured from the scheduled time, so a slow writer cannot hide ' +
         'it (no coordinated omission). Runs until --requests or --duration, or Ctrl-C; the summary prints ' +
         'either way. Exit 0 when every answer was the expected one, 1 otherwise (the reason is printed), ' +
-        '3 when nothing listens at --url.\n\n' +
+        '6 when nothing listens at --url.\n\n' +
         '--verify: after the run, look for every MessageId returned with a 201 in the main queue and the ' +
         'dead-letter queue (received with a long visibility timeout, then handed back at once) and, with ' +
         '--verify-data-log, in the worker\'s data log. Limits: a running worker deletes messages and holds ' +

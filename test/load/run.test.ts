@@ -78,7 +78,7 @@ describe('sqsdemo load against a writer stand-in (real sockets)', () => {
     const url = `http://127.0.0.1:${await closedPort()}/api/message`;
     const err = await runLoad(loadConfig(url, { requests: 5 }), capture().ctx).then(() => undefined, (e: unknown) => e);
     assert.ok(err instanceof SqsdemoError);
-    assert.equal(err.exitCode, ExitCode.Unavailable);
+    assert.equal(err.exitCode, ExitCode.WriterUnavailable);
     assert.ok(err.message.includes(url), err.message);
     assert.match(err.hint ?? '', /sqsdemo serve/);
   });
