@@ -61,6 +61,9 @@ export function createWriterApp(deps: WriterAppDeps): WriterApp {
   let inFlight = 0;
   let draining = false;
   let idleWaiters: Array<() => void> = [];
+  /** GET /metrics requests being answered: not counted in the in-flight gauge they report. */
+  let scrapes = 0;
+  metrics.setGaugeSource(() => ({ inFlight: inFlight - scrapes, sqsHealthy: state.healthy, maxMessageBytes: state.maxMessageBytes }));
 
   function finished(): void {
     inFlight--;
@@ -137,9 +140,15 @@ export function createWriterApp(deps: WriterAppDeps): WriterApp {
       const body = JSON.stringify({ status: state.healthy ? 'ok' : 'unavailable', sqs: state.reason });
       answer(req, res, clock.now(), state.healthy ? 200 : 503, body, state.healthy ? undefined : state.reason);
     })
-    .get('/metrics', (req, res) => {
-      const text = metrics.prometheus({ inFlight: inFlight - 1, sqsHealthy: state.healthy, maxMessageBytes: state.maxMessageBytes });
-      answer(req, res, clock.now(), 200, text, undefined, { contentType: PROMETHEUS_CONTENT_TYPE });
+    .get('/metrics', async (req, res) => {
+      const start = clock.now();
+      scrapes++;
+      try {
+        const text = await metrics.prometheus();
+        answer(req, res, start, 200, text, undefined, { contentType: PROMETHEUS_CONTENT_TYPE });
+      } finally {
+        scrapes--;
+      }
     })
     .post(MESSAGE_PATH, postMessage);
 
