@@ -2,10 +2,13 @@
 import { Option, type Command } from 'commander';
 import type { CommandContext } from '../context.js';
 import { addSqsOptions, sqsConfigFrom } from './sqs-options.js';
-import { describeSqs, durationIn, floatIn, intIn, fromEnv } from '../config.js';
+import { describeSqs, durationIn, floatIn, intIn, fromEnv, parsePort } from '../config.js';
+import { UsageError } from '../errors.js';
 import { createSqsClient } from '../sqs/client.js';
 import { createEventSink } from '../telemetry/sink.js';
 import type { WorkEvent } from '../telemetry/work-events.js';
+import { serveMetrics, type MetricsServer } from '../telemetry/metrics-server.js';
+import { createWorkMetrics, type WorkMetrics } from '../telemetry/work-metrics.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_DELETE_LINGER_MS, DEFAULT_POLLERS, defaultPrefetch, type ReaderConfig } from '../reader/config.js';
 import { openDataLog, type DataLog } from '../reader/data-log.js';
 import { createWorkFormatter } from '../reader/format.js';
@@ -26,6 +29,7 @@ interface WorkFlags {
   drainTimeout: number;
   dataLog?: string;
   json?: boolean;
+  metricsPort: number;
 }
 
 export function registerWork(program: Command, ctx: CommandContext): void {
@@ -52,6 +56,7 @@ export function registerWork(program: Command, ctx: CommandContext): void {
     .addOption(new Option('--retry-delay <duration>', 'on failure, make the message visible again after this long (e.g. 0s, 2s, 1m; default: the queue visibility timeout)').argParser(durationIn(0, 43_200_000)))
     .addOption(new Option('--drain-timeout <duration>', 'at stop, wait this long for running tasks before handing their messages back').default(10_000, '10s').argParser(durationIn(0, 3_600_000)))
     .addOption(new Option('--data-log <file>', 'append one CSV line per handled message: now_ms,SentTimestamp,pass|fail,ApproximateReceiveCount,SenderId,MessageId,"body"'))
+    .addOption(fromEnv(new Option('--metrics-port <n>', 'serve Prometheus metrics on http://127.0.0.1:PORT/metrics (0: off)').default(0).argParser(parsePort), 'SQSDEMO_WORK_METRICS_PORT'))
     .option('--json', 'print one JSON event per line (ready, receive, stats every 1 s, stopped) instead of human lines')
     .action(async (flags: WorkFlags) => {
       const sqsConfig = sqsConfigFrom(cmd.opts(), ctx.env);
@@ -67,8 +72,19 @@ export function registerWork(program: Command, ctx: CommandContext): void {
         statsIntervalMs: flags.json ? 1_000 : 5_000,
       });
       const seed = flags.seed ?? Math.floor(Math.random() * 4_294_967_296);
-      const emit = createEventSink<WorkEvent>(ctx.stdout, flags.json === true, createWorkFormatter(describeSqs(sqsConfig)));
-      const dataLog: DataLog | undefined = flags.dataLog !== undefined ? await openDataLog(flags.dataLog) : undefined;
+      const print = createEventSink<WorkEvent>(ctx.stdout, flags.json === true, createWorkFormatter(describeSqs(sqsConfig)));
+      // Metrics are fed from the same typed events the reader prints; the reader knows nothing of them.
+      const { metrics, metricsServer } = flags.metricsPort > 0 ? await startWorkMetrics(flags.metricsPort) : { metrics: undefined, metricsServer: undefined };
+      if (metricsServer && !flags.json) ctx.stdout.write(`work: metrics on ${metricsServer.url}\n`);
+      const emit = metrics ? (event: WorkEvent): void => (metrics.observe(event), print(event)) : print;
+      let dataLog: DataLog | undefined;
+      try {
+        dataLog = flags.dataLog !== undefined ? await openDataLog(flags.dataLog) : undefined;
+      } catch (err) {
+        await metricsServer?.close();
+        const e = err as NodeJS.ErrnoException;
+        throw new UsageError(`cannot open --data-log ${flags.dataLog}: ${e.code ?? e.message}`, 'give a file in a directory that exists and that you can write');
+      }
       const client = createSqsClient(sqsConfig, {
         maxSockets: config.pollers + 32,
         requestTimeoutMs: config.waitSeconds * 1000 + 15_000,
@@ -87,6 +103,12 @@ export function registerWork(program: Command, ctx: CommandContext): void {
       } finally {
         ctx.signal.removeEventListener('abort', onAbort);
         client.destroy();
+        await metricsServer?.close();
       }
     });
+}
+
+async function startWorkMetrics(port: number): Promise<{ metrics: WorkMetrics; metricsServer: MetricsServer }> {
+  const metrics = createWorkMetrics();
+  return { metrics, metricsServer: await serveMetrics(metrics.registry, port) };
 }
