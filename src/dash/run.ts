@@ -11,6 +11,7 @@ import { computeBalance } from './balance.js';
 import type { DashConfig } from './config.js';
 import { formatFinal, formatSummary } from './plain.js';
 import { CHILD_NAMES } from './state.js';
+import type { DashState } from './state.js';
 import { createDashStore, type DashStore } from './store.js';
 import { createSupervisor, type Supervisor } from './supervisor.js';
 
@@ -24,7 +25,7 @@ export async function runDash(config: DashConfig, ctx: CommandContext): Promise<
     await runPlain(config, ctx, store, supervisor);
   }
   ctx.stdout.write(formatFinal(store.getState()));
-  verdict(store, config.tty);
+  dashVerdict(store.getState(), config.tty);
 }
 
 async function runPlain(config: DashConfig, ctx: CommandContext, store: DashStore, supervisor: Supervisor): Promise<void> {
@@ -42,9 +43,11 @@ async function runPlain(config: DashConfig, ctx: CommandContext, store: DashStor
   ctx.stdout.write(formatSummary(store.getState(), Date.now() - started) + '\n');
 }
 
-/** Throw (exit 1) when the balance does not hold or a role crashed. */
-function verdict(store: DashStore, tty: boolean): void {
-  const state = store.getState();
+/**
+ * Throw when a role crashed (with that role's exit code when it is one of the
+ * table's, e.g. 4 for a missing queue; 1 otherwise) or the balance does not hold (1).
+ */
+export function dashVerdict(state: DashState, tty: boolean): void {
   const crashed = CHILD_NAMES.filter((n) => state.children[n].status === 'crashed');
   const b = computeBalance(state);
   if (crashed.length > 0) {

@@ -1,7 +1,8 @@
 /**
  * dash on a real terminal: run it in a detached tmux session (120x32), read
  * the screen with capture-pane, press q, and read the final balance printed
- * in the normal screen after Ink left. Skipped (with the reason) without tmux.
+ * in the normal screen after Ink left. Skipped (with the reason) without tmux,
+ * except under CI, where .ci/run installs it and its absence fails the test.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -26,9 +27,12 @@ const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
 describe('sqsdemo dash on a terminal', () => {
   const missing = tmuxMissing();
-  if (missing) console.log(`# skipping the tmux test: ${missing}`);
+  // CI installs tmux (.ci/run): there a missing tmux is a failure, not a skip.
+  const inCi = process.env.CI !== undefined && process.env.CI !== '0' && process.env.CI !== 'false';
+  if (missing && !inCi) console.log(`# skipping the tmux test: ${missing}`);
 
-  it('draws the three panes with moving counters, and q stops everything and prints the balance', { skip: missing }, async () => {
+  it('draws the three panes with moving counters, and q stops everything and prints the balance', { skip: missing && !inCi ? missing : false }, async () => {
+    if (missing) assert.fail(`${missing}; CI=${process.env.CI} requires it`);
     const socket = `sqsdemo-e2e-${randomBytes(4).toString('hex')}`;
     const tmux = (...args: string[]) => exec('tmux', ['-L', socket, '-f', '/dev/null', ...args]).then((r) => r.stdout);
     const run = dashRun(['--rate', '100', '--work-ms', '20']);
