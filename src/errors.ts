@@ -33,7 +33,7 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 export const EXIT_CODE_TABLE: ReadonlyArray<readonly [ExitCode, string]> = [
   [ExitCode.Ok, 'ok'],
   [ExitCode.Failed, 'a check failed (load saw a wrong answer, setup found other attributes, dash balance)'],
-  [ExitCode.Usage, 'bad flags, environment or input (including no AWS region)'],
+  [ExitCode.Usage, 'bad flags, environment or input (including no AWS region or credentials)'],
   [ExitCode.Unavailable, 'SQS unreachable, or it refused our credentials'],
   [ExitCode.MissingQueue, 'queue missing (run sqsdemo setup)'],
   [ExitCode.CannotListen, 'cannot listen: the port is taken or not allowed'],
