@@ -3,9 +3,10 @@
  * allocation, read by the 1 s stats event and, through a prom-client registry
  * (src/telemetry/prometheus.ts), by `GET /metrics`.
  *
- * Responses by status stay in a typed array (a labelled prom-client counter
- * would hash its labels on every request) and are copied into the registry
- * when it is scraped; the rest goes to prom-client as it happens.
+ * Per-request counts (responses by status, enqueued, retries) stay in plain
+ * numbers (a prom-client counter hashes its labels on every call) and are
+ * copied into the registry when it is scraped; the latency histogram and the
+ * per-batch metrics go to prom-client as they happen.
  */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { LatencyWindow } from '../telemetry/histogram.js';
@@ -38,9 +39,7 @@ export class WriterMetrics implements BatcherObserver {
   private gauges: () => GaugeValues = () => ({ inFlight: 0, sqsHealthy: false, maxMessageBytes: 0 });
   private readonly enqueueSeconds: Histogram;
   private readonly batchEntries: Histogram;
-  private readonly enqueuedTotal: Counter;
   private readonly sqsCallsTotal: Counter<'action' | 'outcome'>;
-  private readonly retriesTotal: Counter;
 
   constructor(registry: Registry = createMetricsRegistry()) {
     this.registry = registry;
@@ -59,7 +58,9 @@ export class WriterMetrics implements BatcherObserver {
       },
     });
     this.enqueueSeconds = new Histogram({ name: 'sqsdemo_serve_enqueue_seconds', help: 'Time from request start to 201 (SQS accepted the message).', buckets: LATENCY_BOUNDS, registers });
-    this.enqueuedTotal = new Counter({ name: 'sqsdemo_serve_enqueued_total', help: 'Messages SQS accepted (201 answers).', registers });
+    const enqueued = (): number => this.enqueued;
+    const retries = (): number => this.retries;
+    new Counter({ name: 'sqsdemo_serve_enqueued_total', help: 'Messages SQS accepted (201 answers).', registers, collect() { this.reset(); this.inc(enqueued()); } });
     this.sqsCallsTotal = new Counter({
       name: 'sqsdemo_serve_sqs_calls_total',
       help: 'SQS SendMessageBatch calls by outcome (ok, network, transient, queue_missing, sender, fatal).',
@@ -67,7 +68,7 @@ export class WriterMetrics implements BatcherObserver {
       registers,
     });
     this.batchEntries = new Histogram({ name: 'sqsdemo_serve_batch_entries', help: 'Entries per SendMessageBatch call.', buckets: BATCH_BOUNDS, registers });
-    this.retriesTotal = new Counter({ name: 'sqsdemo_serve_entry_retries_total', help: 'Entries sent again after a transient failure.', registers });
+    new Counter({ name: 'sqsdemo_serve_entry_retries_total', help: 'Entries sent again after a transient failure.', registers, collect() { this.reset(); this.inc(retries()); } });
     const gauges = (): GaugeValues => this.gauges();
     new Gauge({ name: 'sqsdemo_serve_in_flight', help: 'Requests being answered now.', registers, collect() { this.set(gauges().inFlight); } });
     new Gauge({ name: 'sqsdemo_serve_sqs_healthy', help: '1 while SQS answers, else 0.', registers, collect() { this.set(gauges().sqsHealthy ? 1 : 0); } });
@@ -88,7 +89,6 @@ export class WriterMetrics implements BatcherObserver {
 
   enqueuedIn(ms: number): void {
     this.enqueued++;
-    this.enqueuedTotal.inc();
     this.latency.record(ms);
     this.enqueueSeconds.observe(ms / 1000);
   }
@@ -104,7 +104,6 @@ export class WriterMetrics implements BatcherObserver {
 
   readonly onRetry = (): void => {
     this.retries++;
-    this.retriesTotal.inc();
   };
 
   /** SendMessageBatch calls made (answered or failed). */
