@@ -1,15 +1,5 @@
-/** What the composition root (src/cli.ts) hands to every command. */
-import type { Writable } from 'node:stream';
-import type { Env } from '../config.js';
-
-export interface CommandContext {
-  /** Aborted on the first SIGINT/SIGTERM: stop taking work, drain, return. */
-  readonly signal: AbortSignal;
-  readonly stdout: Writable;
-  readonly stderr: Writable;
-  /** Readable input (load's `--control stdin`); process.stdin in the real CLI. */
-  readonly stdin: NodeJS.ReadableStream;
-  readonly env: Env;
-  /** True when stdout is a terminal (colours, live redraws). */
-  readonly isTTY: boolean;
-}
+/**
+ * CommandContext now lives in src/context.ts (below the roles, which take it);
+ * this re-export keeps the roles not yet moved (src/localsqs/run.ts) compiling.
+ */
+export type { CommandContext } from '../context.js';

@@ -2,9 +2,9 @@
 import { Option, type Command } from 'commander';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { CommandContext } from './context.js';
+import type { CommandContext } from '../context.js';
 import { addSqsOptions, sqsConfigFrom } from './sqs-options.js';
-import { type Env, durationIn, floatIn, intIn } from '../config.js';
+import { durationIn, floatIn, intIn, fromEnv, isCi } from '../config.js';
 import { DEFAULT_TOPOLOGY } from '../sqs/topology.js';
 import { MALFORMED_KINDS, type MalformedKind, parseMalformedKinds } from '../load/config.js';
 import { DASH_DEFAULTS, type DashConfig } from '../dash/config.js';
@@ -12,7 +12,7 @@ import { runDash } from '../dash/run.js';
 
 interface DashFlags {
   endpoint?: string;
-  aws?: boolean | string;
+  aws?: boolean;
   tty: boolean;
   duration?: number;
   rate: number;
@@ -52,14 +52,14 @@ export function registerDash(program: Command, ctx: CommandContext): void {
   addSqsOptions(cmd)
     .option('--no-tty', 'do not draw: plain summary lines (the default when stdout is not a terminal)')
     .addOption(new Option('--duration <duration>', 'stop after this long, e.g. 30s, 5m (default: until q on a terminal, 10s otherwise)').argParser(durationIn(100, 7 * 24 * 3_600_000)))
-    .addOption(new Option('--rate <r>', 'load: requests per second (open loop)').default(DASH_DEFAULTS.rate).env('SQSDEMO_LOAD_RATE').argParser(floatIn(0.01, 1_000_000)))
+    .addOption(fromEnv(new Option('--rate <r>', 'load: requests per second (open loop)').default(DASH_DEFAULTS.rate).argParser(floatIn(0.01, 1_000_000)), 'SQSDEMO_LOAD_RATE'))
     .addOption(new Option('--concurrency <n>', 'load: connections to the writer').default(DASH_DEFAULTS.concurrency).argParser(intIn(1, 10_000)))
     .addOption(new Option('--body-bytes <n>', 'load: size of each good message body, UTF-8 bytes').default(DASH_DEFAULTS.bodyBytes).argParser(intIn(1, 1_048_576)))
     .addOption(new Option('--batch-size <n>', 'load: requests per batch (the original: 24 lines)').default(DASH_DEFAULTS.batchSize).argParser(intIn(1, 1_000_000)))
     .addOption(new Option('--malformed-per-batch <n>', 'load: deliberately bad requests per batch').default(DASH_DEFAULTS.malformedPerBatch).argParser(intIn(0, 1_000_000)))
     .addOption(new Option('--malformed-kinds <list>', `load: which bad requests, in turn: ${MALFORMED_KINDS.join(',')} (default: empty)`).argParser(parseMalformedKinds))
-    .addOption(new Option('--work-ms <ms>', 'work: duration of the simulated task, ms').default(DASH_DEFAULTS.workMs).env('SQSDEMO_WORK_MS').argParser(intIn(0, 3_600_000)))
-    .addOption(new Option('--fail-rate <p>', 'work: probability that a task fails (0.09: about 1 in 11, like the original)').default(DASH_DEFAULTS.failRate).env('SQSDEMO_FAIL_RATE').argParser(floatIn(0, 1)))
+    .addOption(fromEnv(new Option('--work-ms <ms>', 'work: duration of the simulated task, ms').default(DASH_DEFAULTS.workMs).argParser(intIn(0, 3_600_000)), 'SQSDEMO_WORK_MS'))
+    .addOption(fromEnv(new Option('--fail-rate <p>', 'work: probability that a task fails (0.09: about 1 in 11, like the original)').default(DASH_DEFAULTS.failRate).argParser(floatIn(0, 1)), 'SQSDEMO_FAIL_RATE'))
     .addOption(new Option('--work-concurrency <n>', 'work: tasks running at once (default: work\'s own)').argParser(intIn(1, 100_000)))
     .addOption(new Option('--pollers <n>', 'work: receive loops (default: work\'s own)').argParser(intIn(1, 1_000)))
     .addOption(new Option('--retry-delay <duration>', 'work: make a failed message visible again after this long (default: the visibility timeout)').argParser(durationIn(0, 43_200_000)))
@@ -72,10 +72,10 @@ export function registerDash(program: Command, ctx: CommandContext): void {
     .action(async (flags: DashFlags) => {
       const sqs = sqsConfigFrom(cmd.opts(), ctx.env);
       // Ink draws only the last frame under CI (is-in-ci), so a CI terminal gets plain lines.
-      const tty = ctx.isTTY && flags.tty && !inCi(ctx.env);
+      const tty = ctx.isTTY && flags.tty && !isCi(ctx.env);
       const config: DashConfig = Object.freeze({
         sqs,
-        startLocal: !sqs.aws && flags.endpoint === undefined && !ctx.env.AWS_ENDPOINT_URL_SQS,
+        startLocal: sqs.endpointIsDefault,
         tty,
         durationMs: flags.duration ?? (tty ? undefined : DASH_DEFAULTS.plainDurationMs),
         summaryEveryMs: flags.summaryEvery,
@@ -99,10 +99,4 @@ export function registerDash(program: Command, ctx: CommandContext): void {
       });
       await runDash(config, ctx);
     });
-}
-
-/** The same test Ink uses (is-in-ci): CI or CONTINUOUS_INTEGRATION set, or any CI_* variable; CI=0/false is off. */
-function inCi(env: Env): boolean {
-  if (env.CI === '0' || env.CI === 'false') return false;
-  return env.CI !== undefined || env.CONTINUOUS_INTEGRATION !== undefined || Object.keys(env).some((k) => k.startsWith('CI_'));
 }

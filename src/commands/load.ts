@@ -1,8 +1,8 @@
 /** `sqsdemo load`: the load client (HTTP requests, one malformed per batch, statistics). */
 import { Option, type Command } from 'commander';
-import type { CommandContext } from './context.js';
+import type { CommandContext } from '../context.js';
 import { addSqsOptions, sqsConfigFrom } from './sqs-options.js';
-import { durationIn, floatIn, intIn, parseUrl } from '../config.js';
+import { durationIn, floatIn, intIn, parseUrl, fromEnv } from '../config.js';
 import { UsageError } from '../errors.js';
 import { LOAD_DEFAULTS, MALFORMED_HELP, MALFORMED_KINDS, type LoadConfig, type MalformedKind, parseMalformedKinds } from '../load/config.js';
 import { MAX_RATE } from '../load/control.js';
@@ -40,7 +40,7 @@ export function registerLoad(program: Command, ctx: CommandContext): void {
         'keep-alive connections; latency is measured from the scheduled time, so a slow writer cannot hide ' +
         'it (no coordinated omission). Runs until --requests or --duration, or Ctrl-C; the summary prints ' +
         'either way. Exit 0 when every answer was the expected one, 1 otherwise (the reason is printed), ' +
-        '3 when nothing listens at --url.\n\n' +
+        '6 when nothing listens at --url.\n\n' +
         '--verify: after the run, look for every MessageId returned with a 201 in the main queue and the ' +
         'dead-letter queue (received with a long visibility timeout, then handed back at once) and, with ' +
         '--verify-data-log, in the worker\'s data log. Limits: a running worker deletes messages and holds ' +
@@ -50,9 +50,9 @@ export function registerLoad(program: Command, ctx: CommandContext): void {
         '(a rate switches to the open loop); `sqsdemo dash` uses it.\n\n' +
         'Malformed kinds: ' + MALFORMED_KINDS.map((k) => `${k} = ${MALFORMED_HELP[k]}`).join('; ') + '.',
     )
-    .addOption(new Option('--url <url>', 'the writer\'s POST endpoint').default(LOAD_DEFAULTS.url).env('SQSDEMO_LOAD_URL').argParser(parseUrl))
-    .addOption(new Option('--concurrency <n>', `closed loop: requests in flight (default ${LOAD_DEFAULTS.closedConcurrency}); open loop: connections (default ${LOAD_DEFAULTS.openConcurrency})`).env('SQSDEMO_LOAD_CONCURRENCY').argParser(intIn(1, 10_000)))
-    .addOption(new Option('--rate <r>', 'open loop: requests per second on a constant schedule (default: closed loop)').env('SQSDEMO_LOAD_RATE').argParser(floatIn(0.01, MAX_RATE)))
+    .addOption(fromEnv(new Option('--url <url>', 'the writer\'s POST endpoint').default(LOAD_DEFAULTS.url).argParser(parseUrl), 'SQSDEMO_LOAD_URL'))
+    .addOption(fromEnv(new Option('--concurrency <n>', `closed loop: requests in flight (default ${LOAD_DEFAULTS.closedConcurrency}); open loop: connections (default ${LOAD_DEFAULTS.openConcurrency})`).argParser(intIn(1, 10_000)), 'SQSDEMO_LOAD_CONCURRENCY'))
+    .addOption(fromEnv(new Option('--rate <r>', 'open loop: requests per second on a constant schedule (default: closed loop)').argParser(floatIn(0.01, MAX_RATE)), 'SQSDEMO_LOAD_RATE'))
     .addOption(new Option('--duration <duration>', 'stop sending after this long, e.g. 30s, 5m').argParser(durationIn(1, 7 * 24 * 3_600_000)))
     .addOption(new Option('--requests <n>', 'stop after this many requests').argParser(intIn(1, Number.MAX_SAFE_INTEGER)))
     .addOption(new Option('--batch-size <n>', 'requests per batch (the original: 24 lines)').default(LOAD_DEFAULTS.batchSize).argParser(intIn(1, 1_000_000)))

@@ -1,8 +1,8 @@
 /** `sqsdemo serve`: the queue-writer (HTTP POST /api/message -> SQS). */
 import { Option, type Command } from 'commander';
-import type { CommandContext } from './context.js';
+import type { CommandContext } from '../context.js';
 import { addSqsOptions, sqsConfigFrom } from './sqs-options.js';
-import { durationIn, intIn, parseHost, parsePort } from '../config.js';
+import { durationIn, intIn, parseHost, parsePort, fromEnv } from '../config.js';
 import { runServe } from '../writer/run.js';
 import { WRITER_DEFAULTS } from '../writer/writer.js';
 
@@ -31,8 +31,8 @@ export function registerServe(program: Command, ctx: CommandContext): void {
         'accepted request is answered before it exits.',
     );
   addSqsOptions(cmd)
-    .addOption(new Option('--host <address>', 'address to listen on (0.0.0.0 for every interface)').default('127.0.0.1').env('SQSDEMO_HOST').argParser(parseHost))
-    .addOption(new Option('--port <n>', 'port to listen on (0 picks a free one; the ready line prints it)').default(5000).env('SQSDEMO_PORT').argParser(parsePort))
+    .addOption(fromEnv(new Option('--host <address>', 'address to listen on (0.0.0.0 for every interface)').default('127.0.0.1').argParser(parseHost), 'SQSDEMO_HOST'))
+    .addOption(fromEnv(new Option('--port <n>', 'port to listen on (0 picks a free one; the ready line prints it)').default(5000).argParser(parsePort), 'SQSDEMO_PORT'))
     .addOption(new Option('--linger-ms <ms>', 'wait up to this long for more messages before sending a partial batch (0: send at once)').default(WRITER_DEFAULTS.lingerMs).argParser(intIn(0, 1000)))
     .addOption(new Option('--max-inflight-batches <n>', 'SendMessageBatch calls in flight at once (and keep-alive sockets to SQS)').default(WRITER_DEFAULTS.maxInflightBatches).argParser(intIn(1, 256)))
     .addOption(new Option('--request-timeout <duration>', 'answer 503 when SQS has not accepted a message within this long (retries included), e.g. 10s').default(WRITER_DEFAULTS.requestTimeoutMs, '10s').argParser(durationIn(100, 300_000)))

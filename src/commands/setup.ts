@@ -1,6 +1,6 @@
 /** `sqsdemo setup`: create or verify the main queue and its dead-letter queue. */
 import { Option, type Command } from 'commander';
-import type { CommandContext } from './context.js';
+import type { CommandContext } from '../context.js';
 import { addSqsOptions, sqsConfigFrom } from './sqs-options.js';
 import { intIn } from '../config.js';
 import { createSqsClient } from '../sqs/client.js';

@@ -1,7 +1,8 @@
 /** `sqsdemo sqs`: the local SQS-compatible endpoint. */
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import type { CommandContext } from './context.js';
-import { durationIn, intIn, parseHost, parsePort } from '../config.js';
+import type { CommandContext } from '../context.js';
+import { durationIn, fromEnv, intIn, parseHost, parsePort } from '../config.js';
+import { ListenError, SqsdemoError } from '../errors.js';
 import { normalizeOrigin } from '../localsqs/browser-policy.js';
 import { DEFAULT_LIMITS } from '../localsqs/limits.js';
 import { runSqs } from '../localsqs/run.js';
@@ -59,8 +60,8 @@ export function registerSqs(program: Command, ctx: CommandContext): void {
         'Messages are held in memory only: stopping it (Ctrl-C / SIGTERM) drops every queue and ' +
         'message, and says how many. Then create the queues with `sqsdemo setup`.',
     )
-    .addOption(new Option('--host <address>', 'address to listen on (0.0.0.0 for every interface)').default('127.0.0.1').env('SQSDEMO_SQS_HOST').argParser(parseHost))
-    .addOption(new Option('--port <n>', 'port to listen on (0 picks a free one; the ready line prints it)').default(9324).env('SQSDEMO_SQS_PORT').argParser(parsePort))
+    .addOption(fromEnv(new Option('--host <address>', 'address to listen on (0.0.0.0 for every interface)').default('127.0.0.1').argParser(parseHost), 'SQSDEMO_SQS_HOST'))
+    .addOption(fromEnv(new Option('--port <n>', 'port to listen on (0 picks a free one; the ready line prints it)').default(9324).argParser(parsePort), 'SQSDEMO_SQS_PORT'))
     .option('--json', 'print one JSON event per line (ready with its url, stats every second, stopped)')
     .addOption(new Option('--credentials <key:secret>', 'verify SigV4: only requests signed with this access key and secret are served (KEY:SECRET, several comma-separated)').env('SQSDEMO_CREDENTIALS').argParser(credentialsArg))
     .addOption(new Option('--cors-origin <origin>', 'let browser pages from this origin call the endpoint, with CORS headers (repeatable; several comma-separated in the env var)').env('SQSDEMO_CORS_ORIGINS').argParser(collectOrigins))
@@ -92,6 +93,20 @@ export function registerSqs(program: Command, ctx: CommandContext): void {
           },
         }),
         ctx,
-      );
+      ).catch((err: unknown) => {
+        throw asListenError(err);
+      });
     });
+}
+
+/**
+ * The local endpoint reports a taken or refused port with its own codes; the
+ * exit code for "cannot listen" is 5 for every role (src/errors.ts). Its
+ * messages and hints are kept: they name the other sqsdemo sqs that may hold it.
+ */
+function asListenError(err: unknown): unknown {
+  if (err instanceof SqsdemoError && /^E_(PORT_IN_USE|PORT_DENIED|LISTEN)$/.test(err.code)) {
+    return new ListenError(err.message, err.hint, { cause: err.cause });
+  }
+  return err;
 }

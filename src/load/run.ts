@@ -7,7 +7,7 @@
  * not the expected one.
  */
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { CommandContext } from '../commands/context.js';
+import type { CommandContext } from '../context.js';
 import { CheckFailedError } from '../errors.js';
 import { createSqsClient } from '../sqs/client.js';
 import type { LoadEvent, LoadSummaryEvent } from '../telemetry/load-events.js';

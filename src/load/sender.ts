@@ -9,7 +9,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { connect } from 'node:net';
-import { ExitCode, SqsdemoError } from '../errors.js';
+import { WriterUnavailableError } from '../errors.js';
 import type { RequestSlot } from './payloads.js';
 
 /** Called exactly once per request. `id` is the MessageId of a 201 (only when ids are collected). */
@@ -125,10 +125,8 @@ export async function probeWriter(url: string, timeoutMs: number): Promise<void>
       const code = errorKind(err);
       const nobody = code === 'ECONNREFUSED';
       reject(
-        new SqsdemoError(
+        new WriterUnavailableError(
           nobody ? `nothing is listening at ${url} (ECONNREFUSED)` : `cannot reach the writer at ${url} (${code})`,
-          'E_WRITER_UNAVAILABLE',
-          ExitCode.Unavailable,
           'start the writer with `sqsdemo serve` (or `sqsdemo dash`), or pass --url with its address',
           { cause: err },
         ),

@@ -25,9 +25,6 @@ export interface SqsClientOptions {
   readonly cacheMiddleware?: boolean;
 }
 
-/** Credentials for endpoints that accept any signature (local, ElasticMQ, LocalStack, moto). */
-const LOCAL_CREDENTIALS = { accessKeyId: 'sqsdemo', secretAccessKey: 'sqsdemo' } as const;
-
 export function createSqsClient(config: SqsConfig, options: SqsClientOptions = {}): SQSClient {
   const maxSockets = options.maxSockets ?? 64;
   const requestHandler = new NodeHttpHandler({
@@ -49,7 +46,8 @@ export function createSqsClient(config: SqsConfig, options: SqsClientOptions = {
     ...common,
     endpoint: config.endpoint,
     region: config.region,
-    // Local engines accept any signature; use the environment's keys when there are some.
-    credentials: process.env.AWS_ACCESS_KEY_ID ? undefined : LOCAL_CREDENTIALS,
+    // Settled in src/config.ts: the environment's keys when there are some, else fixed local ones.
+    // A copy: the SDK annotates the credentials object it is given.
+    ...(config.credentials !== undefined ? { credentials: { ...config.credentials } } : {}),
   });
 }

@@ -31,6 +31,8 @@ export interface WriterAppDeps {
   /** Largest request body read (bytes); larger is 413. */
   readonly maxRequestBytes: number;
   readonly onAccess?: AccessListener;
+  /** A route handler threw (a bug); the request is answered 500 either way. */
+  readonly onInternalError?: (err: unknown) => void;
 }
 
 export interface WriterApp {
@@ -55,10 +57,13 @@ const HOME = `<!doctype html>
 `;
 
 export function createWriterApp(deps: WriterAppDeps): WriterApp {
-  const { validate, batcher, state, metrics, clock, onAccess } = deps;
+  const { validate, batcher, state, metrics, clock, onAccess, onInternalError } = deps;
   let inFlight = 0;
   let draining = false;
   let idleWaiters: Array<() => void> = [];
+  /** GET /metrics requests being answered: not counted in the in-flight gauge they report. */
+  let scrapes = 0;
+  metrics.setGaugeSource(() => ({ inFlight: inFlight - scrapes, sqsHealthy: state.healthy, maxMessageBytes: state.maxMessageBytes }));
 
   function finished(): void {
     inFlight--;
@@ -110,7 +115,7 @@ export function createWriterApp(deps: WriterAppDeps): WriterApp {
         const message = e.sqsCode === 'InvalidMessageContents' ? INVALID_CHARACTERS_MESSAGE : `SQS refused the message (${e.sqsCode ?? 'unknown'})`;
         return fail(req, res, start, { status: 400, code: 'sqs_rejected', message, ...(e.sqsCode ? { sqsCode: e.sqsCode } : {}) });
       }
-      if (e.kind === 'unavailable' && /cannot reach SQS|does not exist/.test(e.message)) state.markUnavailable(e.message);
+      if (e.errorClass === 'network' || e.errorClass === 'queue_missing') state.markUnavailable(e.message);
       const a = e.kind === 'unavailable' ? ANSWERS.unavailable : ANSWERS.failed;
       answer(req, res, start, a.status, errorJson(a), e.message);
     }
@@ -124,9 +129,10 @@ export function createWriterApp(deps: WriterAppDeps): WriterApp {
       fail(req, res, start, ANSWERS.methodNotAllowed, { headers: { allow }, close: hasLargeUnreadBody(req) });
     },
     onError: (err, req, res) => {
+      // A handler threw: a bug. Answer 500 in the contract's shape and say what it was.
       const start = clock.now();
+      onInternalError?.(err);
       fail(req, res, start, ANSWERS.failed, { close: hasLargeUnreadBody(req) });
-      void err;
     },
   })
     .get('/', (req, res) => answer(req, res, clock.now(), 200, HOME, undefined, { contentType: 'text/html; charset=utf-8' }))
@@ -134,9 +140,15 @@ export function createWriterApp(deps: WriterAppDeps): WriterApp {
       const body = JSON.stringify({ status: state.healthy ? 'ok' : 'unavailable', sqs: state.reason });
       answer(req, res, clock.now(), state.healthy ? 200 : 503, body, state.healthy ? undefined : state.reason);
     })
-    .get('/metrics', (req, res) => {
-      const text = metrics.prometheus({ inFlight: inFlight - 1, sqsHealthy: state.healthy, maxMessageBytes: state.maxMessageBytes });
-      answer(req, res, clock.now(), 200, text, undefined, { contentType: PROMETHEUS_CONTENT_TYPE });
+    .get('/metrics', async (req, res) => {
+      const start = clock.now();
+      scrapes++;
+      try {
+        const text = await metrics.prometheus();
+        answer(req, res, start, 200, text, undefined, { contentType: PROMETHEUS_CONTENT_TYPE });
+      } finally {
+        scrapes--;
+      }
     })
     .post(MESSAGE_PATH, postMessage);
 

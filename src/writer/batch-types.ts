@@ -2,6 +2,7 @@
  * The contract between the SendBatcher and whatever sends a batch (the SDK's
  * SendMessageBatch in production, a plain function in unit tests).
  */
+import type { SqsErrorClass } from '../sqs/errors.js';
 
 /** One entry of a batch; `Id` is unique within the batch only ("0".."9"). */
 export interface BatchEntry {
@@ -29,18 +30,12 @@ export interface BatchResult {
  */
 export type SendBatchFn = (entries: readonly BatchEntry[], signal: AbortSignal) => Promise<BatchResult>;
 
-/** How a whole-call error is handled. */
-export type SendErrorClass =
-  /** SQS unreachable: fail fast with 503 (the health probe finds out when it is back). */
-  | 'network'
-  /** Throttling or a server-side failure: retry with backoff within each request's deadline. */
-  | 'transient'
-  /** The queue is gone: 503 until `sqsdemo setup` recreates it. */
-  | 'queue_missing'
-  /** The request was at fault: split the batch to find the entry, then 400 for it. */
-  | 'sender'
-  /** Anything else: 500. */
-  | 'fatal';
+/**
+ * How a whole-call error is handled (classified in src/sqs/errors.ts): network -> 503 at once;
+ * transient -> retry within each request's deadline; queue_missing -> 503 until setup;
+ * sender -> split the batch, then 400 for the entry; fatal -> 500.
+ */
+export type SendErrorClass = SqsErrorClass;
 
 /** The outcome a request sees when its message was not enqueued. */
 export type EnqueueErrorKind = 'rejected' | 'unavailable' | 'failed';
@@ -54,6 +49,8 @@ export class EnqueueError extends Error {
     message: string,
     /** SQS's error code when SQS refused the entry. */
     readonly sqsCode?: string,
+    /** The class of the SQS error behind it, when there was one. */
+    readonly errorClass?: SendErrorClass,
   ) {
     super(message);
   }

@@ -240,10 +240,10 @@ export class SendBatcher {
     const code = (err as { name?: string } | undefined)?.name ?? 'Error';
     switch (cls) {
       case 'network':
-        for (const item of items) this.settle(item, new EnqueueError('unavailable', `cannot reach SQS (${networkCode(err)})`));
+        for (const item of items) this.settle(item, new EnqueueError('unavailable', `cannot reach SQS (${networkCode(err)})`, undefined, cls));
         return;
       case 'queue_missing':
-        for (const item of items) this.settle(item, new EnqueueError('unavailable', 'the queue does not exist (run `sqsdemo setup`)'));
+        for (const item of items) this.settle(item, new EnqueueError('unavailable', 'the queue does not exist (run `sqsdemo setup`)', undefined, cls));
         return;
       case 'transient':
         for (const item of items) this.retry(item, `SQS is throttling or failing (${code})`);

@@ -6,9 +6,9 @@
  * `/healthz` reads this state: no SQS call per health request.
  */
 import { GetQueueAttributesCommand, GetQueueUrlCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { isNetworkError, isQueueMissing, isTransient } from '../sqs/errors.js';
+import { classifySqsError } from '../sqs/errors.js';
 
-/** SQS's default (and largest) MaximumMessageSize, used until the queue says otherwise. */
+/** SQS's default MaximumMessageSize (256 KiB; queues may allow up to 1 MiB), used until the queue says otherwise. */
 export const SQS_DEFAULT_MAX_MESSAGE_BYTES = 262_144;
 
 export type ProbeOutcome =
@@ -78,11 +78,12 @@ export class QueueState {
       this.set(true, 'answering');
       return { kind: 'ok' };
     } catch (error) {
-      if (isQueueMissing(error)) {
+      const cls = classifySqsError(error);
+      if (cls === 'queue_missing') {
         this.set(false, `queue "${queueName}" does not exist (run \`sqsdemo setup\`)`);
         return { kind: 'missing', error };
       }
-      if (isNetworkError(error) || isTransient(error)) {
+      if (cls === 'network' || cls === 'transient') {
         const e = error as { code?: string; name?: string };
         this.set(false, `cannot reach SQS (${e.code ?? e.name ?? 'network error'})`);
         return { kind: 'unreachable', error };

@@ -5,8 +5,8 @@
  * and returns (exit 0).
  */
 import type { SqsConfig } from '../config.js';
-import type { CommandContext } from '../commands/context.js';
-import { QueueMissingError, SqsdemoError, ExitCode } from '../errors.js';
+import type { CommandContext } from '../context.js';
+import { QueueMissingError, listenError } from '../errors.js';
 import { createSqsClient } from '../sqs/client.js';
 import { toSqsdemoError } from '../sqs/errors.js';
 import type { ServeEvent } from '../telemetry/serve-events.js';
@@ -58,6 +58,11 @@ export async function runServe(config: ServeConfig, ctx: CommandContext): Promis
               emit({ role: 'serve', type: 'access', t: Date.now(), method, path, status, ms: Math.round(ms * 100) / 100, ...(error !== undefined ? { error } : {}) }),
           }
         : {}),
+      // A bug in a route: the client got 500; the operator gets the reason (and the stack on stderr).
+      onInternalError: (err) => {
+        emit({ role: 'serve', type: 'warn', t: Date.now(), code: 'E_INTERNAL', message: `internal error answering a request (500): ${(err as Error)?.message ?? String(err)}` });
+        ctx.stderr.write(`sqsdemo serve: internal error answering a request: ${(err as Error)?.stack ?? String(err)}\n`);
+      },
       onHealth: (healthy, reason) => {
         if (ready) emit({ role: 'serve', type: 'health', t: Date.now(), healthy, reason });
       },
@@ -69,8 +74,8 @@ export async function runServe(config: ServeConfig, ctx: CommandContext): Promis
       const why = toSqsdemoError(first.error, config.sqs);
       emit({ role: 'serve', type: 'warn', t: Date.now(), code: why.code, message: `${why.message}; starting anyway, requests get 503 until SQS answers${why.hint ? `; hint: ${why.hint}` : ''}` });
     }
-    const url = await writer.listen(config.port, config.host).catch((err: NodeJS.ErrnoException) => {
-      throw listenError(err, config);
+    const url = await writer.listen(config.port, config.host).catch((err: unknown) => {
+      throw listenError(err, config.host, config.port);
     });
     ready = true;
     emit({
@@ -133,12 +138,4 @@ function createStats({ metrics, state, app }: Writer): () => ServeEvent {
 function reasonOf(signal: AbortSignal): string {
   const r: unknown = signal.reason;
   return r instanceof Error ? r.message : typeof r === 'string' ? r : 'stop requested';
-}
-
-function listenError(err: NodeJS.ErrnoException, config: ServeConfig): SqsdemoError {
-  const where = `${config.host}:${config.port}`;
-  if (err.code === 'EADDRINUSE') return new SqsdemoError(`cannot listen on ${where}: the port is in use`, 'E_LISTEN', ExitCode.Usage, 'stop the other process or pick another --port (0 picks a free one)');
-  if (err.code === 'EACCES') return new SqsdemoError(`cannot listen on ${where}: permission denied`, 'E_LISTEN', ExitCode.Usage, 'use a port above 1023');
-  if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') return new SqsdemoError(`cannot listen on ${where}: no such local address`, 'E_LISTEN', ExitCode.Usage, 'use 127.0.0.1, 0.0.0.0 or an address of this machine');
-  return new SqsdemoError(`cannot listen on ${where}: ${err.message}`, 'E_LISTEN', ExitCode.Usage);
 }

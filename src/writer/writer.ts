@@ -39,6 +39,8 @@ export interface WriterOptions {
   readonly unhealthyIntervalMs?: number;
   readonly onAccess?: AccessListener;
   readonly onHealth?: (healthy: boolean, reason: string) => void;
+  /** A route handler threw (a bug): the request got 500; this says what it was. */
+  readonly onInternalError?: (err: unknown) => void;
   /** swagger.yml's text (default: the embedded asset). */
   readonly swaggerText?: string;
 }
@@ -88,6 +90,7 @@ export function createWriter(options: WriterOptions): Writer {
     requestTimeoutMs: options.requestTimeoutMs ?? WRITER_DEFAULTS.requestTimeoutMs,
     maxRequestBytes: options.maxRequestBytes ?? WRITER_DEFAULTS.maxRequestBytes,
     ...(options.onAccess ? { onAccess: options.onAccess } : {}),
+    ...(options.onInternalError ? { onInternalError: options.onInternalError } : {}),
   });
   const server = createServer(app.handler);
   let closing: Promise<DrainReport> | undefined;

@@ -41,13 +41,13 @@ describe('sqsdemo sqs', { concurrency: true }, () => {
     assert.equal(typeof events.find((e) => e.type === 'stats')?.requests, 'number');
   });
 
-  it('says which port is taken and what to do, exit 3', async () => {
+  it('says which port is taken and what to do, exit 5 (src/errors.ts: cannot listen)', async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as { port: number }).port;
     try {
       const result = await runSqsdemo(['sqs', '--port', String(port)]);
-      assert.equal(result.code, 3);
+      assert.equal(result.code, 5);
       assert.match(result.stderr, new RegExp(`port ${port} on 127\\.0\\.0\\.1 is already in use`));
       assert.match(result.stderr, /--port/);
       assert.doesNotMatch(result.stderr, /at .*\.ts:\d+/);
