@@ -30,6 +30,23 @@ describe('sqsdemo dash without a terminal', () => {
     }
   });
 
+  it('runs the whole pipeline on FIFO queues with --fifo: failures retried in group order, order violations 0, the balance holds', async () => {
+    const run = dashRun(['--fifo', '--duration', '4s', '--rate', '100', '--work-ms', '5', '--fail-rate', '0.2', '--seed', '3', '--retry-delay', '0s', '--max-receive-count', '3', '--groups', '8', '--summary-every', '1s']);
+    try {
+      const r = await runSqsdemo(run.args, { timeoutMs: 90_000 });
+      assert.equal(r.code, 0, `exit ${r.code}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`);
+      assert.match(r.stdout, /\| FIFO order violations 0/, 'the periodic line says FIFO');
+      assert.match(r.stdout, /^FIFO: order violations 0$/m);
+      const b = parseBalance(r.stdout);
+      assert.ok(b?.holds, r.stdout);
+      assert.ok(b.accepted > 0, 'something was accepted');
+      const failed = Number(/work: processed \d+, failed (\d+)/.exec(r.stdout)?.[1]);
+      assert.ok(failed > 0, `the fail rate showed: ${r.stdout}`);
+    } finally {
+      await run.cleanup();
+    }
+  });
+
   it('exits 1 and says so when the balance does not hold (messages appeared that the writer never accepted)', async () => {
     const t = await startTestSqs();
     const queue = `e2e_${randomBytes(4).toString('hex')}`;
