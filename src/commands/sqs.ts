@@ -50,10 +50,10 @@ export function registerSqs(program: Command, ctx: CommandContext): void {
     .command('sqs')
     .summary('run a local SQS-compatible endpoint (in memory)')
     .description(
-      'Serve the Amazon SQS API for standard queues on HTTP, so every role (and the AWS SDKs, ' +
+      'Serve the Amazon SQS API for standard and FIFO queues on HTTP, so every role (and the AWS SDKs, ' +
         'the AWS CLI and boto3) runs with no AWS account: AWS JSON 1.0 (SDK v3) and the Query ' +
         'protocol. Visibility timeouts, delays, retention, long polling, message attributes and ' +
-        'dead-letter redrive behave as AWS documents them.\n\n' +
+        'dead-letter redrive and message move tasks behave as AWS documents them.\n\n' +
         'Listens on 127.0.0.1 unless --host says otherwise. Any signature is accepted unless ' +
         '--credentials is given: then every request must be SigV4-signed with that key. Browser ' +
         'requests from web pages are refused unless their origin is allowed with --cors-origin.\n\n' +
