@@ -114,7 +114,7 @@ export function createLocalSqsServer(options: LocalSqsServerOptions = {}): Local
 
   const server = createServer(
     {
-      headersTimeout: limits.headersTimeoutMs,
+      headersTimeout: Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs || Infinity),
       requestTimeout: limits.requestTimeoutMs,
       keepAliveTimeout: limits.keepAliveTimeoutMs,
       // How often Node looks for requests past their timeouts.
