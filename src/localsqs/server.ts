@@ -99,7 +99,8 @@ export function createLocalSqsServer(options: LocalSqsServerOptions = {}): Local
   const store = new QueueStore({ clock, limits, ...(options.region ? { region: options.region } : {}) });
   const policy = createBrowserPolicy(options.corsOrigins ?? []);
   const verifier = options.credentials && options.credentials.length > 0 ? createSigV4Verifier(options.credentials, clock) : undefined;
-  const measure = options.measureMs ?? (() => clock.monotonic());
+  // Handler time is only measured for someone who asked for the records.
+  const measure = options.onRequest === undefined ? () => 0 : (options.measureMs ?? (() => clock.monotonic()));
   const onRequest = options.onRequest;
   const sockets = new Set<Socket>();
   const metrics = createEndpointMetrics({
@@ -114,7 +115,7 @@ export function createLocalSqsServer(options: LocalSqsServerOptions = {}): Local
 
   const server = createServer(
     {
-      headersTimeout: limits.headersTimeoutMs,
+      headersTimeout: Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs || Infinity),
       requestTimeout: limits.requestTimeoutMs,
       keepAliveTimeout: limits.keepAliveTimeoutMs,
       // How often Node looks for requests past their timeouts.
