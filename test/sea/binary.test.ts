@@ -9,7 +9,7 @@ import type { SqsdemoProcess } from '../helpers/cli.js';
 import { buildBinary, NOISE, waitForEvent, type BuiltBinary } from './binary.js';
 
 /** Every role the executable has: a binary missing one fails, it is not skipped. */
-const ROLES = ['sqs', 'setup', 'serve', 'work', 'load', 'dash'] as const;
+const COMMANDS = ['sqs', 'setup', 'serve', 'work', 'load', 'dash', 'report'] as const;
 
 describe('the single executable (npm run build)', { timeout: 120_000 }, () => {
   let bin: BuiltBinary;
@@ -24,11 +24,11 @@ describe('the single executable (npm run build)', { timeout: 120_000 }, () => {
     bin?.remove();
   });
 
-  it('prints --help listing exactly the six roles, and nothing on stderr', async () => {
+  it('prints --help listing exactly the seven commands (six roles and report), and nothing on stderr', async () => {
     const result = await bin.run(['--help']);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /^Usage: sqsdemo /);
-    assert.deepEqual([...bin.commands].sort(), [...ROLES].sort(), `commands listed: ${[...bin.commands].join(', ')}`);
+    assert.deepEqual([...bin.commands].sort(), [...COMMANDS].sort(), `commands listed: ${[...bin.commands].join(', ')}`);
     assert.equal(result.stderr, '');
   });
 
@@ -40,7 +40,7 @@ describe('the single executable (npm run build)', { timeout: 120_000 }, () => {
   });
 
   it('runs every role (its --help) from the bundle', async () => {
-    for (const command of ROLES) {
+    for (const command of COMMANDS) {
       const result = await bin.run([command, '--help']);
       assert.equal(result.code, 0, `${command} --help: ${result.stderr}`);
       assert.match(result.stdout, new RegExp(`^Usage: sqsdemo ${command} `), command);
