@@ -13,9 +13,12 @@ import type { BenchOptions, Section, SectionOutput } from './lib/context.js';
 import { progress } from './lib/log.js';
 import { killAllNow, stopAll } from './lib/procs.js';
 import { machine, renderMarkdown, type Row } from './lib/report.js';
+import { benchCpu } from './sections/cpu.js';
 import { benchEndpoint } from './sections/endpoint.js';
+import { benchLoad } from './sections/load.js';
 import { benchPipeline } from './sections/pipeline.js';
 import { benchReader } from './sections/reader.js';
+import { benchStartup } from './sections/startup.js';
 import { benchWriter } from './sections/writer.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -25,6 +28,9 @@ const SECTIONS: ReadonlyArray<readonly [string, Section]> = [
   ['reader', benchReader],
   ['endpoint', benchEndpoint],
   ['pipeline', benchPipeline],
+  ['cpu', benchCpu],
+  ['load', benchLoad],
+  ['startup', benchStartup],
 ];
 
 const USAGE = `usage: npm run bench -- [--quick] [--only ${SECTIONS.map(([n]) => n).join(',')}] [--profile] [--out FILE] [--dash-args "FLAGS"]

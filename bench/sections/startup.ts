@@ -1,0 +1,62 @@
+/**
+ * 7. Start-up: `sqsdemo --help` through the shim (`node bin/sqsdemo`) and as
+ * the single executable (built here into a temporary directory), each against
+ * `node -e 0`, interleaved, median of N runs each.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BenchOptions, type SectionOutput } from '../lib/context.js';
+import { fmtNum, progress } from '../lib/log.js';
+import { BIN, ROOT } from '../lib/procs.js';
+import { row } from '../lib/report.js';
+
+const SECTION = 'Start-up';
+
+function timeOnce(command: string, args: readonly string[]): number {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(command, args as string[], { cwd: ROOT, stdio: 'ignore', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${r.status ?? r.signal}`);
+  return ms;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+export async function benchStartup(options: BenchOptions, out: SectionOutput): Promise<void> {
+  const n = options.quick ? 5 : 15;
+  const dir = mkdtempSync(join(tmpdir(), 'sqsdemo-bench-sea-'));
+  try {
+    progress('  building the single executable (npm run build)');
+    const build = spawnSync(process.execPath, ['scripts/build-sea.mjs', '--out', dir, '--quiet'], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
+    const sea = join(dir, 'sqsdemo');
+    const haveSea = build.status === 0 && existsSync(sea);
+    if (!haveSea) out.notes.push(`Start-up: the single executable did not build: ${(build.stderr || build.stdout).trim().split('\n')[0]}`);
+    const cases: Array<[string, string, string[]]> = [
+      ['node -e 0', process.execPath, ['-e', '0']],
+      ['node bin/sqsdemo --help', process.execPath, [BIN, '--help']],
+      ...(haveSea ? [['dist/sqsdemo --help', sea, ['--help']] as [string, string, string[]]] : []),
+    ];
+    for (const [, cmd, args] of cases) timeOnce(cmd, args); // warm the file cache (and the SEA's bundle cache)
+    const times = new Map<string, number[]>(cases.map(([l]) => [l, []]));
+    for (let i = 0; i < n; i++) for (const [l, cmd, args] of cases) times.get(l)!.push(timeOnce(cmd, args));
+    const med = new Map([...times].map(([l, xs]) => [l, median(xs)]));
+    const base = med.get('node -e 0')!;
+    progress(`  medians of ${n}: ${[...med].map(([l, ms]) => `${l} ${fmtNum(ms, 0)} ms`).join(', ')}`);
+    const line = (label: string, max: number): void => {
+      const ms = med.get(label);
+      out.rows.push(row(SECTION, `${label} vs node -e 0 (median of ${n}, ms)`, {
+        sqsdemo: ms === undefined ? 'n/a' : fmtNum(ms, 0), value: ms, baseline: `${fmtNum(base, 0)} (node -e 0)`, baselineValue: base,
+        target: { kind: 'ratio-at-most', max },
+      }));
+    };
+    line('dist/sqsdemo --help', 1.5);
+    line('node bin/sqsdemo --help', 3);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
