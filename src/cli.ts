@@ -4,29 +4,14 @@
  * turns them into one clear line on stderr (a stack trace only with --debug)
  * and an exit code (src/errors.ts).
  */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help } from 'commander';
 import type { Writable } from 'node:stream';
 import type { CommandContext } from './commands/context.js';
 import type { Env } from './config.js';
 import { ExitCode, SqsdemoError } from './errors.js';
 import { toJsonLine } from './telemetry/events.js';
 import { VERSION } from './version.js';
-import { registerSqs } from './commands/sqs.js';
-import { registerSetup } from './commands/setup.js';
-import { registerServe } from './commands/serve.js';
-import { registerWork } from './commands/work.js';
-import { registerLoad } from './commands/load.js';
-import { registerDash } from './commands/dash.js';
-
-/** Each subcommand registers itself; add one here only when it works. */
-const COMMANDS: ReadonlyArray<(program: Command, ctx: CommandContext) => void> = [
-  registerSqs,
-  registerSetup,
-  registerServe,
-  registerWork,
-  registerLoad,
-  registerDash,
-];
+import { COMMANDS, selectedCommand, type CommandEntry, type Register } from './commands/catalog.js';
 
 export interface CliIo {
   readonly stdout: Writable;
@@ -37,7 +22,12 @@ export interface CliIo {
   readonly signal: AbortSignal;
 }
 
-export function buildProgram(ctx: CommandContext): Command {
+/**
+ * The commander program. Only `full` (the command being run, loaded with
+ * `loadCommand`) is registered with its flags; every other command is listed
+ * by name and summary, so start-up loads nothing that command does not use.
+ */
+export function buildProgram(ctx: CommandContext, full?: { readonly entry: CommandEntry; readonly register: Register }): Command {
   const program = new Command('sqsdemo')
     .description(
       'Run, learn from and load-test a service built on Amazon SQS.\n\n' +
@@ -59,7 +49,13 @@ export function buildProgram(ctx: CommandContext): Command {
       '--endpoint URL for ElasticMQ, LocalStack or another sqsdemo sqs; --aws for real AWS.\n' +
       'Exit codes: 0 ok, 1 check failed, 2 bad flags or input, 3 SQS unreachable, 4 queue missing.',
   );
-  for (const register of COMMANDS) register(program, ctx);
+  // Every command has flags: list one not loaded as `name [options]`, as it would be if it were.
+  const listedOnly = new Set<Command>();
+  program.configureHelp({ subcommandTerm: (cmd) => (listedOnly.has(cmd) ? `${cmd.name()} [options]` : Help.prototype.subcommandTerm.call(program.createHelp(), cmd)) });
+  for (const entry of COMMANDS) {
+    if (entry === full?.entry) full.register(program, ctx);
+    else listedOnly.add(program.command(entry.name).summary(entry.summary));
+  }
   // Subcommands inherit the output, error handling and exit override.
   for (const sub of program.commands) {
     sub.exitOverride().showHelpAfterError('(add --help for usage)').configureOutput({
@@ -72,7 +68,8 @@ export function buildProgram(ctx: CommandContext): Command {
 
 /** Run the CLI with the given argv (as process.argv: node, script, ...args). Resolves to the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
-  const program = buildProgram(io);
+  const entry = selectedCommand(argv);
+  const program = buildProgram(io, entry ? { entry, register: await entry.load() } : undefined);
   try {
     await program.parseAsync(argv as string[]);
     return ExitCode.Ok;

@@ -1,5 +1,6 @@
 /** `sqsdemo serve`: the queue-writer (HTTP POST /api/message -> SQS). */
 import { Option, type Command } from 'commander';
+import { SUMMARIES } from './catalog.js';
 import type { CommandContext } from './context.js';
 import { addSqsOptions, sqsConfigFrom } from './sqs-options.js';
 import { durationIn, intIn, parseHost, parsePort } from '../config.js';
@@ -21,7 +22,7 @@ interface ServeFlags {
 export function registerServe(program: Command, ctx: CommandContext): void {
   const cmd = program
     .command('serve')
-    .summary('run the queue-writer: HTTP POST /api/message -> SQS')
+    .summary(SUMMARIES.serve)
     .description(
       'Accept {"body": "<text>"} on POST /api/message and enqueue it to SQS. A 201 (with SQS\'s ' +
         'MessageId) means SQS has the message. Concurrent requests share SendMessageBatch calls ' +

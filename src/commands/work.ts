@@ -1,5 +1,6 @@
 /** `sqsdemo work`: the queue-reader (SQS -> process -> delete / retry / dead-letter). */
 import { Option, type Command } from 'commander';
+import { SUMMARIES } from './catalog.js';
 import type { CommandContext } from './context.js';
 import { addSqsOptions, sqsConfigFrom } from './sqs-options.js';
 import { describeSqs, durationIn, floatIn, intIn } from '../config.js';
@@ -31,7 +32,7 @@ interface WorkFlags {
 export function registerWork(program: Command, ctx: CommandContext): void {
   const cmd = program
     .command('work')
-    .summary('the queue-reader: receive, process, delete (retries and dead-letters failures)')
+    .summary(SUMMARIES.work)
     .description(
       'Receive messages with several long-polling pollers, run a simulated task for each in a bounded pool, ' +
         'delete the successes in batches of 10. A failed message is not deleted: SQS delivers it again after ' +
