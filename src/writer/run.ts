@@ -10,7 +10,9 @@ import { QueueMissingError, SqsdemoError, ExitCode } from '../errors.js';
 import { createSqsClient } from '../sqs/client.js';
 import { toSqsdemoError } from '../sqs/errors.js';
 import type { ServeEvent } from '../telemetry/serve-events.js';
+import { createRateSampler, type Sampler } from '../telemetry/sampler.js';
 import { aborted } from '../util/abort.js';
+import { systemClock } from '../util/clock.js';
 import { createEventOutput } from './output.js';
 import { createWriter, type Writer } from './writer.js';
 
@@ -25,6 +27,8 @@ export interface ServeConfig {
   readonly maxRequestBytes: number;
   readonly json: boolean;
   readonly accessLog: boolean;
+  /** At most this many access events a second (0 or absent: one per request); the rest are counted. */
+  readonly accessLogMaxPerSecond?: number;
   /** Stats event period (ms, default 1000). */
   readonly statsIntervalMs?: number;
 }
@@ -44,6 +48,7 @@ export async function runServe(config: ServeConfig, ctx: CommandContext): Promis
   });
   let ready = false;
   let writer: Writer | undefined;
+  const accessSampler = createRateSampler(config.accessLogMaxPerSecond ?? 0, systemClock);
   try {
     writer = createWriter({
       client,
@@ -54,8 +59,10 @@ export async function runServe(config: ServeConfig, ctx: CommandContext): Promis
       maxRequestBytes: config.maxRequestBytes,
       ...(config.accessLog
         ? {
-            onAccess: (method: string, path: string, status: number, ms: number, error: string | undefined) =>
-              emit({ role: 'serve', type: 'access', t: Date.now(), method, path, status, ms: Math.round(ms * 100) / 100, ...(error !== undefined ? { error } : {}) }),
+            onAccess: (method: string, path: string, status: number, ms: number, error: string | undefined) => {
+              // Sampled before the event is built: a request held back costs a counter increment.
+              if (accessSampler.take()) emit({ role: 'serve', type: 'access', t: Date.now(), method, path, status, ms: Math.round(ms * 100) / 100, ...(error !== undefined ? { error } : {}) });
+            },
           }
         : {}),
       onHealth: (healthy, reason) => {
@@ -81,7 +88,7 @@ export async function runServe(config: ServeConfig, ctx: CommandContext): Promis
       maxInflightBatches: config.maxInflightBatches,
       sqsHealthy: writer.state.healthy,
     });
-    const statsEvent = createStats(writer);
+    const statsEvent = createStats(writer, accessSampler);
     const stats = setInterval(() => emit(statsEvent()), config.statsIntervalMs ?? 1_000);
     try {
       await aborted(ctx.signal);
@@ -106,7 +113,7 @@ export async function runServe(config: ServeConfig, ctx: CommandContext): Promis
 }
 
 /** Builds the periodic stats event; `rps` is over the time since the previous one. */
-function createStats({ metrics, state, app }: Writer): () => ServeEvent {
+function createStats({ metrics, state, app }: Writer, access: Sampler): () => ServeEvent {
   let lastAnswered = 0;
   let lastAt = 0;
   return () => {
@@ -126,6 +133,7 @@ function createStats({ metrics, state, app }: Writer): () => ServeEvent {
       sqsHealthy: state.healthy,
       avgBatchSize: Math.round(metrics.avgBatchSize * 100) / 100,
       rps,
+      ...(access.skipped > 0 ? { accessSkipped: access.skipped } : {}),
     };
   };
 }
