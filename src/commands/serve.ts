@@ -4,6 +4,7 @@ import { SUMMARIES } from './catalog.js';
 import type { CommandContext } from './context.js';
 import { addSqsOptions, sqsConfigFrom } from './sqs-options.js';
 import { durationIn, intIn, parseHost, parsePort } from '../config.js';
+import { runClustered } from '../cluster/run-workers.js';
 import { runServe } from '../writer/run.js';
 import { WRITER_DEFAULTS } from '../writer/writer.js';
 
@@ -18,6 +19,7 @@ interface ServeFlags {
   json?: boolean;
   accessLog: boolean;
   accessLogMax: number;
+  workers: number;
 }
 
 export function registerServe(program: Command, ctx: CommandContext): void {
@@ -42,10 +44,10 @@ export function registerServe(program: Command, ctx: CommandContext): void {
     .addOption(new Option('--max-request-bytes <n>', 'largest request body read; larger gets 413').default(WRITER_DEFAULTS.maxRequestBytes).argParser(intIn(1024, 16 * 1_048_576)))
     .option('--json', 'print one JSON event per line (access, stats every second, ready, stopped) instead of the access log')
     .option('--no-access-log', 'no line per request (stats and /metrics still count them)')
+    .addOption(new Option('--workers <n>', 'writer processes sharing the port (node:cluster); /metrics and --json add them up').default(1).env('SQSDEMO_SERVE_WORKERS').argParser(intIn(1, 64)))
     .addOption(new Option('--access-log-max <n>', 'at most this many access lines (or events) a second; the rest are counted in the stats, not printed (0: every request)').default(0).argParser(intIn(0, 1_000_000)))
     .action(async (flags: ServeFlags) => {
-      await runServe(
-        Object.freeze({
+      const config = Object.freeze({
           sqs: sqsConfigFrom(cmd.opts(), ctx.env),
           host: flags.host,
           port: flags.port,
@@ -57,9 +59,8 @@ export function registerServe(program: Command, ctx: CommandContext): void {
           json: flags.json === true,
           accessLog: flags.accessLog,
           accessLogMaxPerSecond: flags.accessLogMax,
-        }),
-        ctx,
-      );
+        });
+      await runClustered({ role: 'serve', workers: flags.workers, json: config.json }, ctx, (c) => runServe(config, c));
     });
 }
 

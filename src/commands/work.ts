@@ -14,6 +14,7 @@ import { createSimulatedProcessor } from '../reader/processor.js';
 import { mulberry32 } from '../reader/random.js';
 import { createReader } from '../reader/reader.js';
 import { systemReaderClock } from '../reader/clock.js';
+import { runClustered } from '../cluster/run-workers.js';
 
 interface WorkFlags {
   pollers: number;
@@ -27,6 +28,7 @@ interface WorkFlags {
   drainTimeout: number;
   dataLog?: string;
   json?: boolean;
+  workers: number;
 }
 
 export function registerWork(program: Command, ctx: CommandContext): void {
@@ -54,7 +56,8 @@ export function registerWork(program: Command, ctx: CommandContext): void {
     .addOption(new Option('--drain-timeout <duration>', 'at stop, wait this long for running tasks before handing their messages back').default(10_000, '10s').argParser(durationIn(0, 3_600_000)))
     .addOption(new Option('--data-log <file>', 'append one CSV line per handled message: now_ms,SentTimestamp,pass|fail,ApproximateReceiveCount,SenderId,MessageId,"body"'))
     .option('--json', 'print one JSON event per line (ready, receive, stats every 1 s, stopped) instead of human lines')
-    .action(async (flags: WorkFlags) => {
+    .addOption(new Option('--workers <n>', 'reader processes (node:cluster), each with these pollers and tasks; --json adds them up').default(1).env('SQSDEMO_WORK_WORKERS').argParser(intIn(1, 64)))
+    .action((flags: WorkFlags) => runClustered({ role: 'work', workers: flags.workers, json: flags.json === true }, ctx, async (ctx) => {
       const sqsConfig = sqsConfigFrom(cmd.opts(), ctx.env);
       const config: ReaderConfig = Object.freeze({
         pollers: flags.pollers,
@@ -89,5 +92,5 @@ export function registerWork(program: Command, ctx: CommandContext): void {
         ctx.signal.removeEventListener('abort', onAbort);
         client.destroy();
       }
-    });
+    }));
 }

@@ -33,6 +33,8 @@ export interface WriterAppDeps {
   /** Largest request body read (bytes); larger is 413. */
   readonly maxRequestBytes: number;
   readonly onAccess?: AccessListener;
+  /** With --workers: turns this process's /metrics text into the total over every worker. */
+  readonly totalMetrics?: (ownText: string) => Promise<string>;
 }
 
 export interface WriterApp {
@@ -136,9 +138,11 @@ export function createWriterApp(deps: WriterAppDeps): WriterApp {
       const body = JSON.stringify({ status: state.healthy ? 'ok' : 'unavailable', sqs: state.reason });
       answer(req, res, clock.monotonic(), state.healthy ? 200 : 503, body, state.healthy ? undefined : state.reason);
     })
-    .get('/metrics', (req, res) => {
-      const text = metrics.prometheus({ inFlight: inFlight - 1, sqsHealthy: state.healthy, maxMessageBytes: state.maxMessageBytes });
-      answer(req, res, clock.monotonic(), 200, text, undefined, { contentType: PROMETHEUS_CONTENT_TYPE });
+    .get('/metrics', async (req, res) => {
+      const start = clock.monotonic();
+      const own = metrics.prometheus({ inFlight: inFlight - 1, sqsHealthy: state.healthy, maxMessageBytes: state.maxMessageBytes });
+      const text = deps.totalMetrics ? await deps.totalMetrics(own) : own;
+      answer(req, res, start, 200, text, undefined, { contentType: PROMETHEUS_CONTENT_TYPE });
     })
     .post(MESSAGE_PATH, postMessage);
 

@@ -10,6 +10,7 @@ import { QueueMissingError, SqsdemoError, ExitCode } from '../errors.js';
 import { createSqsClient } from '../sqs/client.js';
 import { toSqsdemoError } from '../sqs/errors.js';
 import type { ServeEvent } from '../telemetry/serve-events.js';
+import { shareMetricsWithPrimary } from '../cluster/metrics.js';
 import { createRateSampler, type Sampler } from '../telemetry/sampler.js';
 import { aborted } from '../util/abort.js';
 import { systemClock, type Clock, type Timer } from '../util/clock.js';
@@ -66,6 +67,7 @@ export async function runServe(config: ServeConfig, ctx: CommandContext): Promis
             },
           }
         : {}),
+      ...withClusterMetrics(() => writer),
       onHealth: (healthy, reason) => {
         if (ready) emit({ role: 'serve', type: 'health', t: clock.now(), healthy, reason });
       },
@@ -156,4 +158,13 @@ function listenError(err: NodeJS.ErrnoException, config: ServeConfig): SqsdemoEr
   if (err.code === 'EACCES') return new SqsdemoError(`cannot listen on ${where}: permission denied`, 'E_LISTEN', ExitCode.Usage, 'use a port above 1023');
   if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') return new SqsdemoError(`cannot listen on ${where}: no such local address`, 'E_LISTEN', ExitCode.Usage, 'use 127.0.0.1, 0.0.0.0 or an address of this machine');
   return new SqsdemoError(`cannot listen on ${where}: ${err.message}`, 'E_LISTEN', ExitCode.Usage);
+}
+
+/** Inside a `serve --workers N` worker: /metrics adds up every worker's counters. */
+function withClusterMetrics(writer: () => Writer | undefined): { totalMetrics?: (ownText: string) => Promise<string> } {
+  const total = shareMetricsWithPrimary(() => {
+    const w = writer();
+    return w ? w.metrics.prometheus({ inFlight: w.app.inFlight(), sqsHealthy: w.state.healthy, maxMessageBytes: w.state.maxMessageBytes }) : '';
+  });
+  return total ? { totalMetrics: total } : {};
 }

@@ -39,6 +39,8 @@ export interface WriterOptions {
   readonly healthyIntervalMs?: number;
   readonly unhealthyIntervalMs?: number;
   readonly onAccess?: AccessListener;
+  /** With --workers: /metrics answers the total over every worker (src/cluster/metrics.ts). */
+  readonly totalMetrics?: (ownText: string) => Promise<string>;
   readonly onHealth?: (healthy: boolean, reason: string) => void;
   /** swagger.yml's text (default: the embedded asset). */
   readonly swaggerText?: string;
@@ -90,6 +92,7 @@ export function createWriter(options: WriterOptions): Writer {
     requestTimeoutMs: options.requestTimeoutMs ?? WRITER_DEFAULTS.requestTimeoutMs,
     maxRequestBytes: options.maxRequestBytes ?? WRITER_DEFAULTS.maxRequestBytes,
     ...(options.onAccess ? { onAccess: options.onAccess } : {}),
+    ...(options.totalMetrics ? { totalMetrics: options.totalMetrics } : {}),
   });
   const server = createServer(app.handler);
   let closing: Promise<DrainReport> | undefined;
