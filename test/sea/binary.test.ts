@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { resolveSqsConfig } from '../../src/config.js';
 import { createSqsClient } from '../../src/sqs/client.js';
@@ -55,7 +56,8 @@ describe('the single executable (npm run build)', { timeout: 120_000 }, () => {
     await bin.run(['--version']);
     const cached = readdirSync(bin.cacheDir);
     assert.equal(cached.length, 1, cached.join(', '));
-    assert.match(cached[0]!, /^sqsdemo-[0-9a-f]{20}\.mjs$/);
+    assert.match(cached[0]!, /^sqsdemo-[0-9a-f]{20}$/);
+    assert.ok(readdirSync(join(bin.cacheDir, cached[0]!)).includes('sqsdemo.mjs'), 'the split bundle, entry and chunks');
   });
 
   it('starts even when no cache directory can be written', async () => {
