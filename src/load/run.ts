@@ -42,7 +42,7 @@ export async function runLoad(config: LoadConfig, ctx: CommandContext, deps: Loa
 
   const plan = createPayloadPlan(config);
   const stats = new LoadStats(config.verify !== undefined);
-  const sender = deps.sender ?? createHttpSender(config.url, { connections: config.concurrency, timeoutMs: config.timeoutMs, collectIds: config.verify !== undefined });
+  const sender = deps.sender ?? createHttpSender(config.url, { connections: config.concurrency, timeoutMs: config.timeoutMs, collectIds: config.verify !== undefined }, ctx.env);
 
   let lastBatchLine = -Infinity;
   let shownBatch = 0;
