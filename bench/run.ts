@@ -18,6 +18,7 @@ import { benchEndpoint } from './sections/endpoint.js';
 import { benchLoad } from './sections/load.js';
 import { benchPipeline } from './sections/pipeline.js';
 import { benchReader } from './sections/reader.js';
+import { benchSdk } from './sections/sdk.js';
 import { benchStartup } from './sections/startup.js';
 import { benchWriter } from './sections/writer.js';
 
@@ -31,6 +32,7 @@ const SECTIONS: ReadonlyArray<readonly [string, Section]> = [
   ['cpu', benchCpu],
   ['load', benchLoad],
   ['startup', benchStartup],
+  ['sdk', benchSdk],
 ];
 
 const USAGE = `usage: npm run bench -- [--quick] [--only ${SECTIONS.map(([n]) => n).join(',')}] [--profile] [--out FILE] [--dash-args "FLAGS"]
