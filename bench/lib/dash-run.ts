@@ -30,10 +30,10 @@ export interface DashRun {
 const SUMMARY = /^dash ([\d.]+)s \|.*\| serve enqueued (\d+)/;
 
 /** Run dash without a TTY for `seconds` with `extra` flags; a summary line every `summaryMs`. */
-export async function runDash(seconds: number, extra: readonly string[], summaryMs = 1_000): Promise<DashRun> {
+export async function runDash(seconds: number, extra: readonly string[], summaryMs = 1_000, env?: Record<string, string>): Promise<DashRun> {
   const args = ['dash', '--no-tty', '--duration', `${seconds}s`, '--summary-every', `${summaryMs}ms`, ...extra];
-  progress(`  sqsdemo ${args.join(' ')}`);
-  const child = spawnSqsdemo(args, { name: 'sqsdemo dash' });
+  progress(`  ${env ? `${Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ')} ` : ''}sqsdemo ${args.join(' ')}`);
+  const child = spawnSqsdemo(args, { name: 'sqsdemo dash', ...(env ? { env } : {}) });
   const snapshots: Snapshot[] = [];
   let stoppingAt: number | undefined;
   let seen = 0;

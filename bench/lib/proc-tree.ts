@@ -53,3 +53,19 @@ export function cpuByRole(pid: number, selfName: string): Map<string, number> {
   }
   return out;
 }
+
+/** Like cpuMeter (cpu.ts), for a process and its direct children (a role run with --workers N). */
+export function treeCpuMeter(pid: number | undefined): () => number | undefined {
+  const total = (): number | undefined => {
+    if (pid === undefined) return undefined;
+    const own = cpuSeconds(pid);
+    return own === undefined ? undefined : childrenOf(pid).reduce((sum, c) => sum + (cpuSeconds(c.pid) ?? 0), own);
+  };
+  const start = total();
+  const t0 = performance.now();
+  return () => {
+    const end = total();
+    const wall = (performance.now() - t0) / 1000;
+    return start === undefined || end === undefined || wall <= 0 ? undefined : (end - start) / wall;
+  };
+}

@@ -28,8 +28,8 @@ interface Outcome {
   readonly run: DashRun;
 }
 
-async function at(rate: number, seconds: number, options: BenchOptions): Promise<Outcome> {
-  const run = await runDash(seconds, ['--rate', String(rate), '--work-ms', '10', ...options.dashArgs], 2_000);
+async function at(rate: number, seconds: number, options: BenchOptions, env?: Record<string, string>): Promise<Outcome> {
+  const run = await runDash(seconds, ['--rate', String(rate), '--work-ms', '10', ...options.dashArgs], 2_000, env);
   const b = run.balance;
   const acceptedPerS = b ? b.accepted / seconds : undefined;
   const exact = b !== undefined && b.missing === 0;
@@ -74,6 +74,13 @@ export async function benchPipeline(options: BenchOptions, out: SectionOutput): 
   }
   out.rows.push(row(SECTION, `highest sustained offered rate (accepted/s ≥ ${SUSTAINED * 100}% of good requests offered, exact balance; ${seconds} s runs)`, {
     sqsdemo: best ? `${fmtInt(best.rate)} req/s (${fmtInt(best.acceptedPerS!)} accepted/s)` : `below ${fmtInt(Math.min(...tried.map((t) => t.rate)))} req/s`,
+  }));
+  // The same target run with two writer and two reader processes (node:cluster), passed to dash's roles through the environment.
+  const workers = { SQSDEMO_SERVE_WORKERS: '2', SQSDEMO_WORK_WORKERS: '2' };
+  const two = await at(TARGET_RATE, seconds, options, workers);
+  out.rows.push(row(SECTION, `accepted/s at ${fmtInt(TARGET_RATE)} req/s with serve and work --workers 2 (vs --workers 1 above)`, {
+    sqsdemo: two.acceptedPerS === undefined ? 'n/a' : `${fmtInt(two.acceptedPerS)}; balance ${two.exact ? 'exact' : 'NOT exact'}`,
+    value: two.acceptedPerS, baseline: target.acceptedPerS === undefined ? 'n/a' : `${fmtInt(target.acceptedPerS)} (--workers 1)`, baselineValue: target.acceptedPerS,
   }));
   out.notes.push(`Pipeline search: ${tried.map((t) => `${fmtInt(t.rate)} req/s -> ${t.acceptedPerS === undefined ? 'n/a' : fmtNum(t.acceptedPerS, 0)} accepted/s${t.exact ? '' : ' (balance not exact)'}${t.sustained ? ' sustained' : ''}`).join('; ')}.`);
 }
