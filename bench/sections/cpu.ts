@@ -5,6 +5,7 @@
  * run divided by the messages serve accepted in it. CPU time is far less
  * sensitive than throughput to other work sharing the cores.
  */
+import { shimRunsBundle } from '../lib/available.js';
 import { type BenchOptions, type SectionOutput } from '../lib/context.js';
 import { runDash, type Snapshot } from '../lib/dash-run.js';
 import { fmtInt, progress } from '../lib/log.js';
@@ -17,6 +18,9 @@ const TARGET_TOTAL_US = 400;
 
 export async function benchCpu(options: BenchOptions, out: SectionOutput): Promise<void> {
   const seconds = options.quick ? 8 : 20;
+  // Through tsx every role costs ~25% more CPU (its loader, keepNames wrappers): say which one ran.
+  const how = shimRunsBundle() ? 'roles run from dist/js (npm run build)' : 'roles run from source through tsx (no fresh dist/js)';
+  progress(`  ${how}`);
   const run = await runDash(seconds, ['--rate', String(RATE), '--work-ms', '10', ...options.dashArgs]);
   const first: Snapshot | undefined = run.steady[0];
   const last: Snapshot | undefined = run.steady[run.steady.length - 1];
@@ -37,11 +41,11 @@ export async function benchCpu(options: BenchOptions, out: SectionOutput): Promi
   const detail = parts.map(([r, v]) => `${r} ${v === undefined ? 'n/a' : fmtInt(v)}`).join(' + ');
   progress(`  CPU µs per accepted message: ${detail} = ${fmtInt(total)} (dash ${dash === undefined ? 'n/a' : fmtInt(dash)}), over ${fmtInt(accepted)} messages in ${(last.at - first.at).toFixed(0)} s`);
   for (const [r, v] of parts) {
-    out.rows.push(row(SECTION, `${r}: CPU µs per accepted message (${RATE} req/s, 10 ms tasks)`, { sqsdemo: v === undefined ? 'n/a' : fmtInt(v) }));
+    out.rows.push(row(SECTION, `${r}: CPU µs per accepted message (${RATE} req/s, 10 ms tasks; ${shimRunsBundle() ? 'dist/js' : 'from source'})`, { sqsdemo: v === undefined ? 'n/a' : fmtInt(v) }));
   }
   out.rows.push(row(SECTION, `total (sqs + serve + work + load) CPU µs per accepted message`, {
     sqsdemo: `${fmtInt(total)} (${detail})`, value: total, target: { kind: 'at-most', max: TARGET_TOTAL_US, unit: 'µs' },
   }));
   out.rows.push(row(SECTION, 'dash (beside it): CPU µs per accepted message', { sqsdemo: dash === undefined ? 'n/a' : fmtInt(dash) }));
-  out.notes.push(`CPU per message: \`sqsdemo ${run.args.join(' ')}\`; CPU time (user + system, /proc) of each role between dash's summary lines at ${first.at.toFixed(0)} s and ${last.at.toFixed(0)} s (${fmtInt(accepted)} messages accepted in between); balance: \`${run.balance?.line ?? 'not read'}\`.`);
+  out.notes.push(`CPU per message (${how}): \`sqsdemo ${run.args.join(' ')}\`; CPU time (user + system, /proc) of each role between dash's summary lines at ${first.at.toFixed(0)} s and ${last.at.toFixed(0)} s (${fmtInt(accepted)} messages accepted in between); balance: \`${run.balance?.line ?? 'not read'}\`.`);
 }
