@@ -1,5 +1,6 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { GetQueueAttributesCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { spawnSqsdemo } from '../helpers/cli.js';
 import { startTestSqs, type TestSqs } from '../helpers/sqs.js';
 import { parseEventLine } from '../../src/telemetry/events.js';
@@ -50,5 +51,40 @@ describe('sumExpositions', () => {
     const two = '# TYPE x_total counter\nx_total{status="201"} 4\nx_total{status="400"} 1\n# TYPE x_in_flight gauge\nx_in_flight 1\n# TYPE x_healthy gauge\nx_healthy 0\n# TYPE x_max_bytes gauge\nx_max_bytes 2048\n';
     assert.equal(sumExpositions([one, two]),
       '# TYPE x_total counter\nx_total{status="201"} 7\nx_total{status="400"} 1\n# TYPE x_in_flight gauge\nx_in_flight 3\n# TYPE x_healthy gauge\nx_healthy 0\n# TYPE x_max_bytes gauge\nx_max_bytes 2048\n');
+  });
+});
+
+describe('sqsdemo work --workers 2', { timeout: 120_000 }, () => {
+  let sqs: TestSqs;
+  before(async () => {
+    sqs = await startTestSqs();
+  });
+  after(async () => {
+    await sqs?.stop();
+  });
+
+  it('reads one queue from two processes and reports one role: every message deleted once, counted once', async () => {
+    const total = 40;
+    for (let i = 0; i < total; i += 10) {
+      await sqs.client.send(new SendMessageBatchCommand({ QueueUrl: sqs.queueUrl, Entries: Array.from({ length: 10 }, (_, j) => ({ Id: String(j), MessageBody: `m${i + j}` })) }));
+    }
+    const proc = spawnSqsdemo(['work', '--endpoint', sqs.endpoint, '--queue', sqs.config.queueName, '--json', '--work-ms', '0', '--fail-rate', '0', '--workers', '2', '--wait-seconds', '1']);
+    try {
+      await proc.waitFor(new RegExp(`"type":"stats"[^\\n]*"deleted":${total}\\b`), 60_000);
+      const result = await proc.stop('SIGTERM');
+      assert.equal(result.code, 0, result.stderr);
+      const events = result.stdout.split('\n').map(parseEventLine).filter((e) => e !== undefined);
+      const ready = events.filter((e) => e.type === 'ready');
+      assert.equal(ready.length, 1, 'one ready for the role');
+      assert.equal((ready[0] as { workers?: number }).workers, 2);
+      const stopped = events.filter((e) => e.type === 'stopped') as Array<{ processed: number; deleted?: number; workers?: number }>;
+      assert.equal(stopped.length, 1, 'one stopped for the role');
+      assert.equal(stopped[0]!.processed, total);
+      assert.equal(stopped[0]!.workers, 2);
+      const left = await sqs.client.send(new GetQueueAttributesCommand({ QueueUrl: sqs.queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
+      assert.equal(Number(left.Attributes?.ApproximateNumberOfMessages) + Number(left.Attributes?.ApproximateNumberOfMessagesNotVisible), 0);
+    } finally {
+      await proc.stop('SIGKILL');
+    }
   });
 });
