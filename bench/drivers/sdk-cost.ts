@@ -1,11 +1,14 @@
 /**
- * What one SQS call costs its caller in CPU, by client: the SDK as the reader
- * calls it (per-call options: the middleware stack is resolved on every call),
- * the SDK with its middleware cached (no per-call options: how serve calls
- * it), a hand-made signed request (SigV4 via @smithy/signature-v4, JSON over
- * keep-alive node:http: about the least a leaner path could cost) and an
- * unsigned one (HTTP and JSON alone). Each variant runs the hot trio
- * (SendMessageBatch 10, ReceiveMessage 10, DeleteMessageBatch 10) from 8 loops.
+ * What one SQS call costs its caller in CPU, by client: the SDK with per-call
+ * options and no cache (it then resolves its middleware stack on every call:
+ * how `work` called ReceiveMessage before), the SDK with its middleware cached
+ * (no per-call options: how serve calls it), the same with a per-call
+ * abortSignal through src/sqs/client.ts (which keeps the cache for such calls:
+ * how work calls it now), a hand-made signed request (SigV4 via
+ * @smithy/signature-v4, JSON over keep-alive node:http: about the least a
+ * leaner path could cost) and an unsigned one (HTTP and JSON alone). Each
+ * variant runs the hot trio (SendMessageBatch 10, ReceiveMessage 10,
+ * DeleteMessageBatch 10) from 8 loops.
  *
  *   sdk-cost.ts <endpoint> <queueUrl> <rounds>   prints one JSON line per variant
  */
@@ -97,8 +100,9 @@ async function measure(name: string, call: Call): Promise<void> {
 const config = resolveSqsConfig({ endpoint }, {});
 const plain = createSqsClient(config, { maxSockets: LOOPS });
 const cached = createSqsClient(config, { maxSockets: LOOPS, cacheMiddleware: true });
-await measure('SDK, per-call options (as the reader calls it)', viaSdk(plain, true));
+await measure('SDK, per-call options, no cache (how work called it before)', viaSdk(plain, true));
 await measure('SDK, middleware cached (as serve calls it)', viaSdk(cached, false));
+await measure('SDK, middleware cached, per-call abortSignal (how work calls it now: src/sqs/client.ts)', viaSdk(cached, true));
 await measure('signed JSON over node:http (SigV4, no SDK)', viaHttp(true));
 await measure('unsigned JSON over node:http', viaHttp(false));
 plain.destroy();

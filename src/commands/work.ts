@@ -76,6 +76,8 @@ export function registerWork(program: Command, ctx: CommandContext): void {
       const client = createSqsClient(sqsConfig, {
         maxSockets: config.pollers + 32,
         requestTimeoutMs: config.waitSeconds * 1000 + 15_000,
+        // Resolve the SDK's middleware once, also for receives that pass an abortSignal (src/sqs/client.ts).
+        cacheMiddleware: true,
       });
       const processor = createSimulatedProcessor({ workMs: flags.workMs, failRate: flags.failRate, random: mulberry32(seed), clock: systemReaderClock });
       const reader = createReader(config, { client, sqs: sqsConfig, processor, emit, ...(dataLog ? { dataLog } : {}) });
