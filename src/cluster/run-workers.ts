@@ -22,6 +22,7 @@ import type { CommandContext } from '../commands/context.js';
 import { SqsdemoError, type ExitCode } from '../errors.js';
 import { parseEventLine, toJsonLine, type AnyEvent } from '../telemetry/events.js';
 import { systemClock, type Clock, type Timer } from '../util/clock.js';
+import { isSingleExecutable } from '../self.js';
 import { mergeEvents } from './merge-events.js';
 import { serveMetricsRequests } from './metrics.js';
 
@@ -58,7 +59,7 @@ async function runAsWorker(ctx: CommandContext, runOne: (ctx: CommandContext) =>
 async function runPrimary(options: ClusterOptions, ctx: CommandContext): Promise<void> {
   const clock = options.clock ?? systemClock;
   // Workers stop by themselves if this process dies without stopping them (src/cli.ts watches it).
-  cluster.setupPrimary({ silent: true });
+  cluster.setupPrimary({ silent: true, ...sameCommandLine() });
   const workers: Worker[] = [];
   const ready = new Map<Worker, AnyEvent>();
   const latest = new Map<Worker, AnyEvent>();
@@ -149,4 +150,13 @@ async function runPrimary(options: ClusterOptions, ctx: CommandContext): Promise
   }
 }
 
-
+/**
+ * What each worker runs: this command line. Node starts a worker as
+ * `node [execArgv] <exec> <args>`; the single executable has no script and
+ * puts its own path in argv[1] by itself, so there the subcommand takes the
+ * script's place.
+ */
+function sameCommandLine(): { exec: string; args: string[] } {
+  const argv = process.argv;
+  return isSingleExecutable() ? { exec: argv[2]!, args: argv.slice(3) } : { exec: argv[1]!, args: argv.slice(2) };
+}

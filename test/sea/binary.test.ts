@@ -109,6 +109,25 @@ describe('the single executable (npm run build)', { timeout: 120_000 }, () => {
     assert.doesNotMatch(stopped.stderr, NOISE);
   });
 
+  it('runs serve --workers 2 from the binary: its workers start from the binary too', async () => {
+    const sqs = bin.spawn(['sqs', '--port', '0', '--json']);
+    running.push(sqs);
+    const endpoint = String((await waitForEvent(sqs, 'ready')).url);
+    const setup = await bin.run(['setup', '--endpoint', endpoint, '--queue', 'sea_workers', '--json']);
+    assert.equal(setup.code, 0, setup.stderr);
+    const serve = bin.spawn(['serve', '--endpoint', endpoint, '--queue', 'sea_workers', '--port', '0', '--json', '--workers', '2']);
+    running.push(serve);
+    const ready = await waitForEvent(serve, 'ready');
+    assert.equal(ready.workers, 2);
+    const response = await fetch(`${String(ready.url)}/api/message`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ body: 'from a worker' }) });
+    assert.equal(response.status, 201, await response.text());
+    const served = await serve.stop('SIGTERM');
+    assert.equal(served.code, 0, served.stderr);
+    assert.doesNotMatch(served.stderr, NOISE);
+    assert.match(served.stdout, /"type":"stopped"[^\n]*"enqueued":1\b[^\n]*"workers":2/);
+    await sqs.stop('SIGTERM');
+  });
+
   it('runs dash without a TTY for a few seconds and exits 0', async (t) => {
     if (!bin.commands.has('dash')) return t.skip('dash is not registered yet');
     // The PATH has no node (see binary.ts): dash starts its roles from the binary itself.
