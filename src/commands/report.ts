@@ -4,7 +4,8 @@
  * imported only when this command runs, never on the start-up path of the roles.
  */
 import { Option, type Command } from 'commander';
-import type { CommandContext } from './context.js';
+import { SUMMARIES } from './catalog.js';
+import type { CommandContext } from '../context.js';
 import { intIn } from '../config.js';
 import { DEFAULT_TOPOLOGY } from '../sqs/topology.js';
 
@@ -18,7 +19,7 @@ interface ReportFlags {
 export function registerReport(program: Command, ctx: CommandContext): void {
   program
     .command('report')
-    .summary('draw the reader\'s data log (work --data-log) as an HTML report of processing quality')
+    .summary(SUMMARIES.report)
     .description(
       'Read one or more data logs written by `sqsdemo work --data-log FILE` (several readers merge into one report) ' +
         'and write one self-contained HTML file (no network needed to view it; mail it, attach it to a ticket): ' +

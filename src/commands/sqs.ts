@@ -1,5 +1,6 @@
 /** `sqsdemo sqs`: the local SQS-compatible endpoint. */
 import { Option, type Command } from 'commander';
+import { SUMMARIES } from './catalog.js';
 import type { CommandContext } from '../context.js';
 import { parseHost, parsePort, fromEnv } from '../config.js';
 import { ListenError, SqsdemoError } from '../errors.js';
@@ -14,7 +15,7 @@ interface SqsFlags {
 export function registerSqs(program: Command, ctx: CommandContext): void {
   program
     .command('sqs')
-    .summary('run a local SQS-compatible endpoint (in memory)')
+    .summary(SUMMARIES.sqs)
     .description(
       'Serve the Amazon SQS API for standard queues on HTTP, so every role (and the AWS SDKs, ' +
         'the AWS CLI and boto3) runs with no AWS account: AWS JSON 1.0 (SDK v3) and the Query ' +

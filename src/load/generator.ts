@@ -14,7 +14,7 @@
  * Stopping (limit, deadline or stop()) ends sending; `finished` resolves when
  * every request sent has its answer (or its timeout).
  */
-import type { LoadClock } from './clock.js';
+import type { Clock, Timer } from '../util/clock.js';
 import type { PayloadPlan } from './payloads.js';
 import type { Sender } from './sender.js';
 import type { LoadStats } from './stats.js';
@@ -30,7 +30,8 @@ export interface GeneratorOptions {
 export interface GeneratorDeps {
   readonly plan: PayloadPlan;
   readonly sender: Sender;
-  readonly clock: LoadClock;
+  /** The schedule and latencies are on its monotonic() time. */
+  readonly clock: Clock;
   readonly stats: LoadStats;
   /** Called after each answer has been recorded. */
   readonly onAnswer?: () => void;
@@ -71,8 +72,8 @@ export function createLoadGenerator(options: GeneratorOptions, deps: GeneratorDe
   // Open-loop schedule: request k (since the origin) is due at origin + k * intervalMs.
   let origin = 0;
   let k = 0;
-  let cancelTick: (() => void) | undefined;
-  let cancelDeadline: (() => void) | undefined;
+  let tick: Timer | undefined;
+  let deadlineTimer: Timer | undefined;
   let pumping = false;
   let again = false;
   let resolveFinished!: () => void;
@@ -85,10 +86,10 @@ export function createLoadGenerator(options: GeneratorOptions, deps: GeneratorDe
     if (endReason !== undefined) return;
     unsentAtEnd = backlog();
     endReason = reason;
-    cancelTick?.();
-    cancelTick = undefined;
-    cancelDeadline?.();
-    cancelDeadline = undefined;
+    tick?.cancel();
+    tick = undefined;
+    deadlineTimer?.cancel();
+    deadlineTimer = undefined;
     maybeFinish();
   }
 
@@ -102,7 +103,7 @@ export function createLoadGenerator(options: GeneratorOptions, deps: GeneratorDe
     stats.recordSent();
     sender.send(slot, (outcome, id) => {
       inFlight--;
-      stats.recordOutcome(slot, outcome, clock.now() - scheduledAt, id);
+      stats.recordOutcome(slot, outcome, clock.monotonic() - scheduledAt, id);
       deps.onAnswer?.();
       if (endReason !== undefined) maybeFinish();
       else pump();
@@ -129,10 +130,10 @@ export function createLoadGenerator(options: GeneratorOptions, deps: GeneratorDe
   function pumpOnce(): void {
     if (!started || paused || endReason !== undefined) return;
     if (rate === undefined) {
-      while (inFlight < concurrency && endReason === undefined) issue(clock.now());
+      while (inFlight < concurrency && endReason === undefined) issue(clock.monotonic());
       return;
     }
-    const now = clock.now();
+    const now = clock.monotonic();
     while (inFlight < concurrency && endReason === undefined) {
       const at = due();
       if (at >= deadline) return endSending('duration');
@@ -140,11 +141,11 @@ export function createLoadGenerator(options: GeneratorOptions, deps: GeneratorDe
       k++;
       issue(at);
     }
-    if (endReason === undefined && cancelTick === undefined) {
+    if (endReason === undefined && tick === undefined) {
       const at = due();
       if (at > now) {
-        cancelTick = clock.setTimer(() => {
-          cancelTick = undefined;
+        tick = clock.setTimer(() => {
+          tick = undefined;
           pump();
         }, at - now);
       }
@@ -153,7 +154,7 @@ export function createLoadGenerator(options: GeneratorOptions, deps: GeneratorDe
 
   function backlog(): number {
     if (rate === undefined || paused || endReason !== undefined || !started) return 0;
-    const now = clock.now();
+    const now = clock.monotonic();
     // How many schedule slots since the origin are due: up to now, or before the deadline once it has passed.
     const dueCount = now < deadline ? Math.floor((now - origin) / intervalMs()) + 1 : Math.ceil((deadline - origin) / intervalMs());
     const left = requests === undefined ? Infinity : requests - issued;
@@ -161,9 +162,9 @@ export function createLoadGenerator(options: GeneratorOptions, deps: GeneratorDe
   }
 
   function restartSchedule(): void {
-    cancelTick?.();
-    cancelTick = undefined;
-    origin = clock.now();
+    tick?.cancel();
+    tick = undefined;
+    origin = clock.monotonic();
     k = 0;
   }
 
@@ -171,11 +172,11 @@ export function createLoadGenerator(options: GeneratorOptions, deps: GeneratorDe
     start() {
       if (started) return;
       started = true;
-      const now = clock.now();
+      const now = clock.monotonic();
       origin = now;
       if (options.durationMs !== undefined) {
         deadline = now + options.durationMs;
-        cancelDeadline = clock.setTimer(() => endSending('duration'), options.durationMs);
+        deadlineTimer = clock.setTimer(() => endSending('duration'), options.durationMs);
       }
       pump();
     },
@@ -186,8 +187,8 @@ export function createLoadGenerator(options: GeneratorOptions, deps: GeneratorDe
     pause() {
       if (paused) return;
       paused = true;
-      cancelTick?.();
-      cancelTick = undefined;
+      tick?.cancel();
+      tick = undefined;
     },
     resume() {
       if (!paused) return;
