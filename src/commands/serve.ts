@@ -44,7 +44,7 @@ export function registerServe(program: Command, ctx: CommandContext): void {
     .addOption(new Option('--max-request-bytes <n>', 'largest request body read; larger gets 413').default(WRITER_DEFAULTS.maxRequestBytes).argParser(intIn(1024, 16 * 1_048_576)))
     .option('--json', 'print one JSON event per line (access, stats every second, ready, stopped) instead of the access log')
     .option('--no-access-log', 'no line per request (stats and /metrics still count them)')
-    .addOption(new Option('--workers <n>', 'writer processes sharing the port (node:cluster); /metrics and --json add them up').default(1).env('SQSDEMO_SERVE_WORKERS').argParser(intIn(1, 64)))
+    .addOption(fromEnv(new Option('--workers <n>', 'writer processes sharing the port (node:cluster); /metrics and --json add them up').default(1).argParser(intIn(1, 64)), 'SQSDEMO_SERVE_WORKERS'))
     .addOption(new Option('--access-log-max <n>', 'at most this many access lines (or events) a second; the rest are counted in the stats, not printed (0: every request)').default(0).argParser(intIn(0, 1_000_000)))
     .action(async (flags: ServeFlags) => {
       const config = Object.freeze({

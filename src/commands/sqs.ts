@@ -1,34 +1,100 @@
 /** `sqsdemo sqs`: the local SQS-compatible endpoint. */
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { SUMMARIES } from './catalog.js';
 import type { CommandContext } from '../context.js';
-import { parseHost, parsePort, fromEnv } from '../config.js';
+import { durationIn, intIn, parseHost, parsePort, fromEnv } from '../config.js';
 import { ListenError, SqsdemoError } from '../errors.js';
+import { normalizeOrigin } from '../localsqs/browser-policy.js';
+import { DEFAULT_LIMITS } from '../localsqs/limits.js';
 import { runSqs } from '../localsqs/run.js';
+import { parseCredentials, type Credentials } from '../localsqs/sigv4.js';
 
 interface SqsFlags {
   host: string;
   port: number;
   json?: boolean;
+  corsOrigin?: string[];
+  credentials?: Credentials[];
+  maxQueues: number;
+  maxTagsPerQueue: number;
+  maxHeldBytes: number;
+  maxRequestBytes: number;
+  maxConnections: number;
+  headersTimeout: number;
+  requestTimeout: number;
+  keepAliveTimeout: number;
+}
+
+/** Repeatable --cors-origin; SQSDEMO_CORS_ORIGINS gives several, comma-separated. */
+function collectOrigins(value: string, previous: string[] | undefined): string[] {
+  const out = [...(previous ?? [])];
+  for (const raw of value.split(',')) {
+    const origin = normalizeOrigin(raw);
+    if (origin === '') continue;
+    if (!/^https?:\/\/[^/\s]+$/.test(origin)) throw new InvalidArgumentError('Allowed: an origin such as http://localhost:3000 (scheme, host and port, no path).');
+    out.push(origin);
+  }
+  return out;
+}
+
+function credentialsArg(value: string): Credentials[] {
+  try {
+    return parseCredentials(value);
+  } catch (err) {
+    throw new InvalidArgumentError(`Allowed: ${(err as Error).message}.`);
+  }
 }
 
 export function registerSqs(program: Command, ctx: CommandContext): void {
+  const d = DEFAULT_LIMITS;
   program
     .command('sqs')
     .summary(SUMMARIES.sqs)
     .description(
       'Serve the Amazon SQS API for standard queues on HTTP, so every role (and the AWS SDKs, ' +
         'the AWS CLI and boto3) runs with no AWS account: AWS JSON 1.0 (SDK v3) and the Query ' +
-        'protocol, any signature accepted. Visibility timeouts, delays, retention, long polling, ' +
-        'message attributes and dead-letter redrive behave as AWS documents them.\n\n' +
+        'protocol. Visibility timeouts, delays, retention, long polling, message attributes and ' +
+        'dead-letter redrive behave as AWS documents them.\n\n' +
+        'Listens on 127.0.0.1 unless --host says otherwise. Any signature is accepted unless ' +
+        '--credentials is given: then every request must be SigV4-signed with that key. Browser ' +
+        'requests from web pages are refused unless their origin is allowed with --cors-origin.\n\n' +
         'Messages are held in memory only: stopping it (Ctrl-C / SIGTERM) drops every queue and ' +
         'message, and says how many. Then create the queues with `sqsdemo setup`.',
     )
     .addOption(fromEnv(new Option('--host <address>', 'address to listen on (0.0.0.0 for every interface)').default('127.0.0.1').argParser(parseHost), 'SQSDEMO_SQS_HOST'))
     .addOption(fromEnv(new Option('--port <n>', 'port to listen on (0 picks a free one; the ready line prints it)').default(9324).argParser(parsePort), 'SQSDEMO_SQS_PORT'))
     .option('--json', 'print one JSON event per line (ready with its url, stats every second, stopped)')
+    .addOption(fromEnv(new Option('--credentials <key:secret>', 'verify SigV4: only requests signed with this access key and secret are served (KEY:SECRET, several comma-separated)').argParser(credentialsArg), 'SQSDEMO_CREDENTIALS'))
+    .addOption(fromEnv(new Option('--cors-origin <origin>', 'let browser pages from this origin call the endpoint, with CORS headers (repeatable; several comma-separated in the env var)').argParser(collectOrigins), 'SQSDEMO_CORS_ORIGINS'))
+    .addOption(new Option('--max-queues <n>', 'queues at most; CreateQueue beyond is OverLimit').default(d.maxQueues).argParser(intIn(1, 10_000)))
+    .addOption(new Option('--max-tags-per-queue <n>', 'tags per queue at most (AWS: 50)').default(d.maxTagsPerQueue).argParser(intIn(0, 50)))
+    .addOption(new Option('--max-held-bytes <n>', 'bytes of messages held across all queues (payload plus ~512 B each); a send beyond is OverLimit').default(d.maxHeldBytes).argParser(intIn(1_048_576, 64 * 1024 * 1_048_576)))
+    .addOption(new Option('--max-request-bytes <n>', 'largest request body read; larger gets 413 and the connection is closed').default(d.maxRequestBytes).argParser(intIn(65_536, 64 * 1_048_576)))
+    .addOption(new Option('--max-connections <n>', 'open client connections at most; more are refused').default(d.maxConnections).argParser(intIn(1, 1_000_000)))
+    .addOption(new Option('--headers-timeout <duration>', 'a request\'s headers must arrive within this long').default(d.headersTimeoutMs, '10s').argParser(durationIn(100, 600_000)))
+    .addOption(new Option('--request-timeout <duration>', 'a whole request must arrive within this long (long polls wait after it)').default(d.requestTimeoutMs, '60s').argParser(durationIn(100, 3_600_000)))
+    .addOption(new Option('--keep-alive-timeout <duration>', 'an idle keep-alive connection is closed after this long').default(d.keepAliveTimeoutMs, '65s').argParser(durationIn(100, 3_600_000)))
     .action(async (flags: SqsFlags) => {
-      await runSqs(Object.freeze({ host: flags.host, port: flags.port, json: flags.json === true }), ctx).catch((err: unknown) => {
+      await runSqs(
+        Object.freeze({
+          host: flags.host,
+          port: flags.port,
+          json: flags.json === true,
+          corsOrigins: flags.corsOrigin ?? [],
+          ...(flags.credentials ? { credentials: flags.credentials } : {}),
+          limits: {
+            maxQueues: flags.maxQueues,
+            maxTagsPerQueue: flags.maxTagsPerQueue,
+            maxHeldBytes: flags.maxHeldBytes,
+            maxRequestBytes: flags.maxRequestBytes,
+            maxConnections: flags.maxConnections,
+            headersTimeoutMs: Math.min(flags.headersTimeout, flags.requestTimeout),
+            requestTimeoutMs: flags.requestTimeout,
+            keepAliveTimeoutMs: flags.keepAliveTimeout,
+          },
+        }),
+        ctx,
+      ).catch((err: unknown) => {
         throw asListenError(err);
       });
     });

@@ -61,7 +61,7 @@ export function registerWork(program: Command, ctx: CommandContext): void {
     .addOption(new Option('--data-log <file>', 'append one CSV line per handled message, written before its delete (so it survives kill -9): now_ms,SentTimestamp,pass|fail,ApproximateReceiveCount,SenderId,MessageId,"body"'))
     .addOption(fromEnv(new Option('--metrics-port <n>', 'serve Prometheus metrics on http://127.0.0.1:PORT/metrics (0: off)').default(0).argParser(parsePort), 'SQSDEMO_WORK_METRICS_PORT'))
     .option('--json', 'print one JSON event per line (ready, receive, stats every 1 s, stopped) instead of human lines')
-    .addOption(new Option('--workers <n>', 'reader processes (node:cluster), each with these pollers and tasks; --json adds them up').default(1).env('SQSDEMO_WORK_WORKERS').argParser(intIn(1, 64)))
+    .addOption(fromEnv(new Option('--workers <n>', 'reader processes (node:cluster), each with these pollers and tasks; --json adds them up').default(1).argParser(intIn(1, 64)), 'SQSDEMO_WORK_WORKERS'))
     .action((flags: WorkFlags) => runClustered({ role: 'work', workers: flags.workers, json: flags.json === true }, ctx, async (ctx) => {
       const sqsConfig = sqsConfigFrom(cmd.opts(), ctx.env);
       const config: ReaderConfig = Object.freeze({

@@ -63,3 +63,23 @@ export const serializationError = (message: string): SqsApiError =>
   new SqsApiError('SerializationException', 'MalformedQueryString', message, 400, true, 'com.amazon.coral.service');
 export const internalError = (): SqsApiError =>
   new SqsApiError('InternalFailure', 'InternalFailure', 'The request processing has failed because of an unknown error.', 500, false);
+
+/** Errors of AWS's front end (not of SQS itself): JSON `__type` in com.amazon.coral.service. */
+const coral = (type: string, code: string, message: string, status: number): SqsApiError =>
+  new SqsApiError(type, code, message, status, true, 'com.amazon.coral.service');
+
+export const overLimit = (message: string): SqsApiError => new SqsApiError('OverLimit', 'OverLimit', message, 403);
+export const methodNotAllowed = (method: string, allowed: string): SqsApiError =>
+  coral('MethodNotAllowed', 'MethodNotAllowed', `The HTTP method ${method} is not allowed here; use ${allowed}.`, 405);
+export const requestTooLarge = (limit: number): SqsApiError =>
+  coral('RequestEntityTooLargeException', 'RequestEntityTooLarge', `The request body is larger than ${limit} bytes.`, 413);
+export const invalidUtf8 = (): SqsApiError => serializationError('The request body is not valid UTF-8.');
+export const crossSiteRefused = (why: string): SqsApiError =>
+  coral('AccessDeniedException', 'AccessDenied', `Cross-site browser request refused: ${why}. Start sqsdemo sqs with --cors-origin ORIGIN to allow a browser tool.`, 403);
+export const incompleteSignature = (message: string): SqsApiError => coral('IncompleteSignature', 'IncompleteSignature', message, 400);
+export const missingAuthenticationToken = (): SqsApiError =>
+  coral('MissingAuthenticationToken', 'MissingAuthenticationToken', 'Request is missing Authentication Token', 403);
+export const invalidClientTokenId = (): SqsApiError =>
+  coral('InvalidClientTokenId', 'InvalidClientTokenId', 'The security token included in the request is invalid.', 403);
+export const signatureDoesNotMatch = (message: string): SqsApiError => coral('SignatureDoesNotMatch', 'SignatureDoesNotMatch', message, 403);
+export const requestExpired = (message: string): SqsApiError => coral('RequestExpired', 'RequestExpired', message, 400);

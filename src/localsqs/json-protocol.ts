@@ -7,6 +7,7 @@
 import type { ServerResponse } from 'node:http';
 import { SqsApiError, invalidAction, serializationError } from './errors.js';
 import type { Input } from './input.js';
+import { checkJsonShape } from './json-shape.js';
 
 export const JSON_CONTENT_TYPE = 'application/x-amz-json-1.0';
 const TARGET_PREFIX = 'AmazonSQS.';
@@ -16,13 +17,15 @@ export interface ParsedRequest {
   readonly input: Input;
 }
 
-export function parseJsonRequest(target: string, body: Buffer): ParsedRequest {
+/** `body` is the request body, already decoded as strict UTF-8. */
+export function parseJsonRequest(target: string, body: string): ParsedRequest {
   if (!target.startsWith(TARGET_PREFIX)) throw invalidAction(target);
   const action = target.slice(TARGET_PREFIX.length);
   if (body.length === 0) return { action, input: {} };
+  checkJsonShape(body);
   let input: unknown;
   try {
-    input = JSON.parse(body.toString('utf8'));
+    input = JSON.parse(body);
   } catch {
     throw serializationError('Start of structure or map found where not expected, or the request body is not valid JSON.');
   }

@@ -38,5 +38,7 @@ export class StoredMessage {
     /** Epoch ms the message was first sent (retention counts from here, also after dead-lettering). */
     readonly sentAt: number,
     readonly senderId: string,
+    /** Bytes this message counts against the endpoint's maxHeldBytes (payload plus bookkeeping). */
+    readonly size: number,
   ) {}
 }

@@ -6,8 +6,9 @@
  * turned into the JSON 1.0 input shape so both protocols share the handlers.
  */
 import type { ServerResponse } from 'node:http';
-import { invalidAction, missingParameter, type SqsApiError } from './errors.js';
+import { invalidAction, missingParameter, serializationError, type SqsApiError } from './errors.js';
 import type { Input } from './input.js';
+import { REQUEST_SHAPE } from './limits.js';
 import type { ParsedRequest } from './json-protocol.js';
 import { xmlError, xmlResponse } from './xml.js';
 
@@ -15,15 +16,23 @@ const XML_CONTENT_TYPE = 'text/xml';
 
 type Tree = { [key: string]: Tree | string };
 
-/** Parse form parameters; `path` is the request path (a queue URL's path names the queue). */
-export function parseQueryRequest(params: URLSearchParams, path: string, baseUrl: string): ParsedRequest {
-  const action = params.get('Action');
-  if (action === null || action === '') throw missingParameter('Action');
-  if (!/^[A-Za-z]+$/.test(action)) throw invalidAction(action);
+/**
+ * Parse form parameters (strictly decoded, see form.ts); `path` is the request
+ * path (a queue URL's path names the queue). Names have at most
+ * REQUEST_SHAPE.maxQueryKeySegments dotted parts, so the tree is shallow.
+ */
+export function parseQueryRequest(params: readonly (readonly [string, string])[], path: string, baseUrl: string): ParsedRequest {
+  let action: string | undefined;
+  for (const [k, v] of params) if (k === 'Action') action ??= v;
+  if (action === undefined || action === '') throw missingParameter('Action');
+  if (action.length > 64 || !/^[A-Za-z]+$/.test(action)) throw invalidAction(action.slice(0, 64));
   const tree: Tree = Object.create(null) as Tree;
   for (const [key, value] of params) {
     if (key === 'Action' || key === 'Version') continue;
-    const parts = key.split('.');
+    const parts = key.split('.', REQUEST_SHAPE.maxQueryKeySegments + 1);
+    if (parts.length > REQUEST_SHAPE.maxQueryKeySegments) {
+      throw serializationError(`Parameter names have at most ${REQUEST_SHAPE.maxQueryKeySegments} dotted parts.`);
+    }
     let node = tree;
     for (let i = 0; i < parts.length - 1; i++) {
       const next = node[parts[i]!];
@@ -58,12 +67,12 @@ function toMap(node: Tree | string | undefined, keyName: string, valueName: stri
   return out;
 }
 
-const LISTS: Record<string, string> = {
-  AttributeName: 'AttributeNames',
-  MessageAttributeName: 'MessageAttributeNames',
-  MessageSystemAttributeName: 'MessageSystemAttributeNames',
-  TagKey: 'TagKeys',
-};
+const LISTS = new Map([
+  ['AttributeName', 'AttributeNames'],
+  ['MessageAttributeName', 'MessageAttributeNames'],
+  ['MessageSystemAttributeName', 'MessageSystemAttributeNames'],
+  ['TagKey', 'TagKeys'],
+]);
 const ENTRY_LISTS = new Set(['SendMessageBatchRequestEntry', 'DeleteMessageBatchRequestEntry', 'ChangeMessageVisibilityBatchRequestEntry']);
 
 function normalize(tree: Tree, action: string): Input {
@@ -73,7 +82,7 @@ function normalize(tree: Tree, action: string): Input {
     else if (key === 'MessageAttribute') out.MessageAttributes = toMap(node, 'Name', 'Value', true);
     else if (key === 'MessageSystemAttribute') out.MessageSystemAttributes = toMap(node, 'Name', 'Value', true);
     else if (key === 'Tag') out[action === 'CreateQueue' ? 'tags' : 'Tags'] = toMap(node, 'Key', 'Value', false);
-    else if (LISTS[key] !== undefined) out[LISTS[key]] = items(node).filter((x) => typeof x === 'string');
+    else if (LISTS.has(key)) out[LISTS.get(key)!] = items(node).filter((x) => typeof x === 'string');
     else if (ENTRY_LISTS.has(key)) out.Entries = items(node).map((e) => (typeof e === 'string' ? {} : normalize(e, action)));
     else out[key] = node;
   }

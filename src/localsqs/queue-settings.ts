@@ -3,6 +3,8 @@
  * used on the hot path are kept parsed; the rest are kept as the strings given.
  */
 import { invalidAttributeName, invalidAttributeValue, invalidParameterValue } from './errors.js';
+import { describe, field } from './input.js';
+import { checkJsonShape } from './json-shape.js';
 
 export interface RedrivePolicy {
   readonly deadLetterTargetArn: string;
@@ -37,13 +39,14 @@ export function defaultSettings(): QueueSettings {
   };
 }
 
-const NUMERIC: Record<string, readonly [keyof QueueSettings, number, number]> = {
-  DelaySeconds: ['delaySeconds', 0, 900],
-  MaximumMessageSize: ['maximumMessageSize', 1024, 1_048_576],
-  MessageRetentionPeriod: ['messageRetentionPeriod', 60, 1_209_600],
-  ReceiveMessageWaitTimeSeconds: ['receiveMessageWaitTimeSeconds', 0, 20],
-  VisibilityTimeout: ['visibilityTimeout', 0, 43_200],
-};
+// Maps, not object literals: an attribute named `constructor` must be unknown, not Object.
+const NUMERIC = new Map<string, readonly [keyof QueueSettings, number, number]>([
+  ['DelaySeconds', ['delaySeconds', 0, 900]],
+  ['MaximumMessageSize', ['maximumMessageSize', 1024, 1_048_576]],
+  ['MessageRetentionPeriod', ['messageRetentionPeriod', 60, 1_209_600]],
+  ['ReceiveMessageWaitTimeSeconds', ['receiveMessageWaitTimeSeconds', 0, 20]],
+  ['VisibilityTimeout', ['visibilityTimeout', 0, 43_200]],
+]);
 const OTHER = new Set(['Policy', 'RedriveAllowPolicy', 'KmsMasterKeyId', 'KmsDataKeyReusePeriodSeconds', 'SqsManagedSseEnabled']);
 const FIFO_ONLY = new Set(['FifoQueue', 'ContentBasedDeduplication', 'DeduplicationScope', 'FifoThroughputLimit']);
 export const READ_ONLY = [
@@ -52,16 +55,15 @@ export const READ_ONLY = [
 ] as const;
 
 /** Parse and validate attributes; `dlqExists` checks a RedrivePolicy target. Throws before changing anything. */
-export function parseAttributes(attrs: Readonly<Record<string, string>>, dlqExists: (arn: string) => boolean): Partial<QueueSettings> & { other?: Map<string, string> } {
+export function parseAttributes(attrs: ReadonlyMap<string, string>, dlqExists: (arn: string) => boolean): Partial<QueueSettings> & { other?: Map<string, string> } {
   const out: Partial<Record<keyof QueueSettings, unknown>> = {};
   const other = new Map<string, string>();
-  for (const [name, raw] of Object.entries(attrs)) {
-    const value = String(raw);
-    const numeric = NUMERIC[name];
+  for (const [name, value] of attrs) {
+    const numeric = NUMERIC.get(name);
     if (numeric) {
       const [key, min, max] = numeric;
       const n = Number(value);
-      if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max) throw invalidAttributeValue(`Invalid value for the parameter ${name}.`);
+      if (value.trim() === '' || value.length > 32 || !Number.isInteger(n) || n < min || n > max) throw invalidAttributeValue(`Invalid value for the parameter ${name}.`);
       out[key] = n;
     } else if (name === 'RedrivePolicy') {
       out.redrivePolicy = value === '' ? undefined : parseRedrive(value, dlqExists);
@@ -73,9 +75,9 @@ export function parseAttributes(attrs: Readonly<Record<string, string>>, dlqExis
       other.set(name, value);
     } else if (FIFO_ONLY.has(name)) {
       if (name === 'FifoQueue' && value === 'false') continue;
-      throw invalidAttributeName(name);
+      throw invalidAttributeName(describe(name));
     } else {
-      throw invalidAttributeName(name);
+      throw invalidAttributeName(describe(name));
     }
   }
   return { ...(out as Partial<QueueSettings>), ...(other.size > 0 ? { other } : {}) };
@@ -89,22 +91,25 @@ export function applySettings(settings: QueueSettings, parsed: ReturnType<typeof
 }
 
 function parseRedrive(value: string, dlqExists: (arn: string) => boolean): RedrivePolicy {
-  const bad = (reason: string) => invalidParameterValue(`Value ${value} for parameter RedrivePolicy is invalid. Reason: ${reason}`);
+  const bad = (reason: string) => invalidParameterValue(`Value ${describe(value)} for parameter RedrivePolicy is invalid. Reason: ${reason}`);
   let json: unknown;
   try {
+    checkJsonShape(value);
     json = JSON.parse(value);
   } catch {
     throw bad('Redrive policy is not a valid JSON map.');
   }
-  const p = json as { deadLetterTargetArn?: unknown; maxReceiveCount?: unknown };
-  if (typeof json !== 'object' || json === null || typeof p.deadLetterTargetArn !== 'string') {
+  const arn = field(json, 'deadLetterTargetArn');
+  if (typeof json !== 'object' || json === null || Array.isArray(json) || typeof arn !== 'string') {
     throw bad('Redrive policy does not contain mandatory attribute: deadLetterTargetArn.');
   }
-  const count = Number(p.maxReceiveCount);
-  if (p.maxReceiveCount === undefined) throw bad('Redrive policy does not contain mandatory attribute: maxReceiveCount.');
+  const raw = field(json, 'maxReceiveCount');
+  if (raw === undefined) throw bad('Redrive policy does not contain mandatory attribute: maxReceiveCount.');
+  // Only a number or a numeric string: Number() of a client object could throw.
+  const count = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' && raw.length <= 32 ? Number(raw) : NaN;
   if (!Number.isInteger(count) || count < 1 || count > 1000) throw bad('Invalid value for maxReceiveCount: must be an integer from 1 to 1000.');
-  if (!dlqExists(p.deadLetterTargetArn)) throw bad('Dead letter target does not exist.');
-  return { deadLetterTargetArn: p.deadLetterTargetArn, maxReceiveCount: count };
+  if (!dlqExists(arn)) throw bad('Dead letter target does not exist.');
+  return { deadLetterTargetArn: arn, maxReceiveCount: count };
 }
 
 /** The settable attributes in their wire form (all strings). */
@@ -133,7 +138,7 @@ export function sameSettings(current: QueueSettings, wanted: ReturnType<typeof p
       for (const [k, v] of wanted.other!) if (wire[k] !== v) return k;
       continue;
     }
-    const name = Object.entries(NUMERIC).find(([, [k]]) => k === key)?.[0] ?? 'RedrivePolicy';
+    const name = [...NUMERIC].find(([, [k]]) => k === key)?.[0] ?? 'RedrivePolicy';
     if (wire[name] !== wantedWire[name]) return name;
   }
   return undefined;

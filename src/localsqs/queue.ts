@@ -7,15 +7,21 @@
  * change. Long-poll waiters are woken when a message is sent or becomes visible
  * again. Memory is one StoredMessage (+ its handle entry) per message held.
  */
-import type { Clock } from './clock.js';
+import type { Clock, Timer } from '../util/clock.js';
 import { DeadlineHeap } from './deadline-heap.js';
 import { Deque } from './deque.js';
 import { messageNotInflight } from './errors.js';
 import { MessageState, StoredMessage } from './message.js';
 import { defaultSettings, type QueueSettings } from './queue-settings.js';
 
+/** Bytes held across every queue of one endpoint (see EndpointLimits.maxHeldBytes). */
+export interface HeldBytes {
+  bytes: number;
+}
+
 export interface QueueDeps {
   readonly clock: Clock;
+  readonly held: HeldBytes;
   /** The queue with this ARN, for dead-lettering. */
   readonly queueByArn: (arn: string) => Queue | undefined;
 }
@@ -26,6 +32,9 @@ interface Waiter {
   done: boolean;
   finish(messages: StoredMessage[]): void;
 }
+
+/** Messages one deadline timer handles before yielding the event loop (a million due at once must not stall it). */
+const DEADLINE_BATCH = 10_000;
 
 let handleSeq = 0;
 const HANDLE = /^[0-9a-f-]{36}#[0-9a-z]+$/;
@@ -39,18 +48,18 @@ export class Queue {
   readonly settings: QueueSettings = defaultSettings();
   readonly tags = new Map<string, string>();
   lastModifiedAt: number;
-  /** Epoch ms of the last PurgeQueue (AWS allows one per 60 s). */
-  lastPurgeAt = 0;
   visibleCount = 0;
   inFlightCount = 0;
   delayedCount = 0;
+  /** Bytes of the messages this queue holds (also counted in deps.held). */
+  heldBytes = 0;
 
   private readonly visible = new Deque<StoredMessage>();
   private readonly deadlines = new DeadlineHeap();
   private readonly handles = new Map<string, StoredMessage>();
   private readonly waiters = new Deque<Waiter>();
   private activeWaiters = 0;
-  private timer: { cancel(): void } | undefined;
+  private timer: Timer | undefined;
   private timerAt = Infinity;
   private wakeScheduled = false;
   private closed = false;
@@ -80,6 +89,8 @@ export class Queue {
    */
   enqueue(msg: StoredMessage, delaySeconds: number, old = false): void {
     if (this.closed) return;
+    this.heldBytes += msg.size;
+    this.deps.held.bytes += msg.size;
     if (delaySeconds > 0) {
       msg.state = MessageState.Delayed;
       msg.deadline = this.deps.clock.now() + delaySeconds * 1000;
@@ -151,7 +162,7 @@ export class Queue {
     const now = this.receive(max, visibilityTimeout);
     if (now.length > 0 || waitMs <= 0 || this.closed) return now;
     return new Promise((resolve) => {
-      let timer: { cancel(): void } | undefined;
+      let timer: Timer | undefined;
       const waiter: Waiter = {
         max,
         visibilityTimeout,
@@ -189,6 +200,7 @@ export class Queue {
       this.visibleCount -= 1; // stays in the deque until reached, then skipped
       this.deadlines.remove(msg);
     }
+    this.release(msg);
     msg.state = MessageState.Gone;
     msg.handle = undefined;
   }
@@ -215,6 +227,8 @@ export class Queue {
     this.deadlines.clear();
     this.handles.clear();
     this.visibleCount = this.inFlightCount = this.delayedCount = 0;
+    this.deps.held.bytes -= this.heldBytes;
+    this.heldBytes = 0;
     this.timer?.cancel();
     this.timer = undefined;
     this.timerAt = Infinity;
@@ -259,7 +273,13 @@ export class Queue {
 
   private drop(msg: StoredMessage): void {
     if (msg.handle !== undefined) this.handles.delete(msg.handle);
+    this.release(msg);
     msg.state = MessageState.Gone;
+  }
+
+  private release(msg: StoredMessage): void {
+    this.heldBytes -= msg.size;
+    this.deps.held.bytes -= msg.size;
   }
 
   /** Keep the one timer aligned with the earliest deadline. */
@@ -277,7 +297,9 @@ export class Queue {
     const now = this.deps.clock.now();
     const expireBefore = now - this.settings.messageRetentionPeriod * 1000;
     let woke = false;
-    for (let top = this.deadlines.peek(); top !== undefined && top.deadline <= now; top = this.deadlines.peek()) {
+    // At most DEADLINE_BATCH messages per turn: the rest are handled on the next turn (arm() fires again at once).
+    let budget = DEADLINE_BATCH;
+    for (let top = this.deadlines.peek(); top !== undefined && top.deadline <= now && budget-- > 0; top = this.deadlines.peek()) {
       this.deadlines.pop();
       if (top.state === MessageState.Visible) {
         // A retention watch: drop it, or watch again if the retention period grew.

@@ -4,11 +4,13 @@
  * and on ctx.signal answers pending long polls, closes and reports how many
  * messages were dropped (the endpoint keeps messages in memory only).
  */
-import type { CommandContext } from '../commands/context.js';
+import type { CommandContext } from '../context.js';
 import { ExitCode, SqsdemoError } from '../errors.js';
 import { createEventSink } from '../telemetry/sink.js';
 import type { SqsEvent } from '../telemetry/sqs-events.js';
+import type { EndpointLimits } from './limits.js';
 import { createLocalSqsServer } from './server.js';
+import type { Credentials } from './sigv4.js';
 
 export interface SqsServiceConfig {
   readonly host: string;
@@ -17,6 +19,11 @@ export interface SqsServiceConfig {
   readonly json: boolean;
   /** Stats event period (ms, default 1000; only with json). */
   readonly statsIntervalMs?: number;
+  /** Browser origins allowed (--cors-origin). */
+  readonly corsOrigins?: readonly string[];
+  /** When given, SigV4 is verified (--credentials). */
+  readonly credentials?: readonly Credentials[];
+  readonly limits?: Partial<EndpointLimits>;
 }
 
 function human(event: SqsEvent): string | undefined {
@@ -37,6 +44,9 @@ function human(event: SqsEvent): string | undefined {
 export async function runSqs(config: SqsServiceConfig, ctx: CommandContext): Promise<void> {
   const emit = createEventSink<SqsEvent>(ctx.stdout, config.json, human);
   const server = createLocalSqsServer({
+    ...(config.limits ? { limits: config.limits } : {}),
+    ...(config.corsOrigins ? { corsOrigins: config.corsOrigins } : {}),
+    ...(config.credentials ? { credentials: config.credentials } : {}),
     onInternalError: (err) => emit({ role: 'sqs', type: 'warn', t: Date.now(), message: `internal error: ${(err as Error)?.stack ?? String(err)}`, code: 'E_INTERNAL' }),
   });
   let url: string;

@@ -4,9 +4,10 @@
  * address the server listens on; a queue is found again by the URL's last path
  * segment.
  */
-import type { Clock } from './clock.js';
-import { invalidAddress, queueDoesNotExist } from './errors.js';
-import { Queue } from './queue.js';
+import type { Clock } from '../util/clock.js';
+import { invalidAddress, overLimit, queueDoesNotExist } from './errors.js';
+import { DEFAULT_LIMITS, type EndpointLimits } from './limits.js';
+import { Queue, type HeldBytes } from './queue.js';
 
 export const ACCOUNT_ID = '000000000000';
 
@@ -14,16 +15,32 @@ export interface StoreOptions {
   readonly clock: Clock;
   /** Region shown in ARNs (default us-east-1). */
   readonly region?: string;
+  readonly limits?: EndpointLimits;
 }
 
 export class QueueStore {
   readonly clock: Clock;
   readonly region: string;
+  readonly limits: EndpointLimits;
   private readonly queues = new Map<string, Queue>();
+  private readonly held: HeldBytes = { bytes: 0 };
 
   constructor(options: StoreOptions) {
     this.clock = options.clock;
     this.region = options.region ?? 'us-east-1';
+    this.limits = options.limits ?? DEFAULT_LIMITS;
+  }
+
+  /** Bytes held across every queue (payload plus bookkeeping per message). */
+  get heldBytes(): number {
+    return this.held.bytes;
+  }
+
+  /** Throw OverLimit when holding `bytes` more would pass maxHeldBytes. */
+  checkRoom(bytes: number): void {
+    if (this.held.bytes + bytes > this.limits.maxHeldBytes) {
+      throw overLimit(`The endpoint holds ${this.held.bytes} of at most ${this.limits.maxHeldBytes} bytes of messages; receive and delete some, or start sqsdemo sqs with a larger --max-held-bytes.`);
+    }
   }
 
   arnOf(name: string): string {
@@ -52,8 +69,12 @@ export class QueueStore {
   }
 
   create(name: string): Queue {
+    if (this.queues.size >= this.limits.maxQueues) {
+      throw overLimit(`The endpoint already has ${this.queues.size} queues, its maximum; delete some, or start sqsdemo sqs with a larger --max-queues.`);
+    }
     const queue = new Queue(name, this.arnOf(name), this.clock.now(), {
       clock: this.clock,
+      held: this.held,
       queueByArn: (arn) => this.byArn(arn),
     });
     this.queues.set(name, queue);

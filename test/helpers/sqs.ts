@@ -9,7 +9,7 @@ import { DeleteQueueCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { resolveSqsConfig, type SqsConfig } from '../../src/config.js';
 import { createSqsClient } from '../../src/sqs/client.js';
 import { DEFAULT_TOPOLOGY, ensureTopology, type TopologySpec } from '../../src/sqs/topology.js';
-import type { Clock } from '../../src/localsqs/clock.js';
+import type { Clock } from '../../src/util/clock.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import {
   ChangeMessageVisibilityCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand,
 } from '@aws-sdk/client-sqs';
-import { FakeClock, startHarness, type Harness } from './harness.js';
+import { ManualClock } from '../helpers/manual-clock.js';
+import { startHarness, until, waitingOn, type Harness } from './harness.js';
 
 async function arnOf(h: Harness, url: string): Promise<string> {
   return (await h.client.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
@@ -15,11 +16,11 @@ async function counts(h: Harness, url: string): Promise<[number, number, number]
   return [Number(a.ApproximateNumberOfMessages), Number(a.ApproximateNumberOfMessagesNotVisible), Number(a.ApproximateNumberOfMessagesDelayed)];
 }
 
-describe('time-driven semantics (fake clock)', () => {
-  let clock: FakeClock;
+describe('time-driven semantics (manual clock)', () => {
+  let clock: ManualClock;
   let h: Harness;
   beforeEach(async () => {
-    clock = new FakeClock();
+    clock = new ManualClock();
     h = await startHarness({ clock });
   });
   afterEach(() => h.stop());
@@ -29,10 +30,10 @@ describe('time-driven semantics (fake clock)', () => {
     await h.client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'm' }));
     const first = await h.client.send(new ReceiveMessageCommand({ QueueUrl: url }));
     assert.equal(first.Messages?.length, 1);
-    clock.advance(29_999);
+    await clock.advance(29_999);
     assert.equal((await h.client.send(new ReceiveMessageCommand({ QueueUrl: url }))).Messages, undefined);
     assert.deepEqual(await counts(h, url), [0, 1, 0]);
-    clock.advance(1);
+    await clock.advance(1);
     const again = await h.client.send(new ReceiveMessageCommand({ QueueUrl: url, MessageSystemAttributeNames: ['All'] }));
     assert.equal(again.Messages?.[0]?.Body, 'm');
     assert.equal(again.Messages?.[0]?.Attributes?.ApproximateReceiveCount, '2');
@@ -43,7 +44,7 @@ describe('time-driven semantics (fake clock)', () => {
     const url = await h.queue({ VisibilityTimeout: '300' });
     await h.client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'm' }));
     await h.client.send(new ReceiveMessageCommand({ QueueUrl: url, VisibilityTimeout: 5 }));
-    clock.advance(5_000);
+    await clock.advance(5_000);
     assert.equal((await h.client.send(new ReceiveMessageCommand({ QueueUrl: url }))).Messages?.length, 1);
   });
 
@@ -51,11 +52,11 @@ describe('time-driven semantics (fake clock)', () => {
     const url = await h.queue({ VisibilityTimeout: '10' });
     await h.client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'm' }));
     const m = (await h.client.send(new ReceiveMessageCommand({ QueueUrl: url }))).Messages![0]!;
-    clock.advance(8_000);
+    await clock.advance(8_000);
     await h.client.send(new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 60 }));
-    clock.advance(59_000);
+    await clock.advance(59_000);
     assert.equal((await h.client.send(new ReceiveMessageCommand({ QueueUrl: url }))).Messages, undefined);
-    clock.advance(1_000);
+    await clock.advance(1_000);
     assert.equal((await h.client.send(new ReceiveMessageCommand({ QueueUrl: url }))).Messages?.length, 1);
   });
 
@@ -63,9 +64,9 @@ describe('time-driven semantics (fake clock)', () => {
     const url = await h.queue();
     await h.client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'late', DelaySeconds: 10 }));
     assert.deepEqual(await counts(h, url), [0, 0, 1]);
-    clock.advance(9_999);
+    await clock.advance(9_999);
     assert.equal((await h.client.send(new ReceiveMessageCommand({ QueueUrl: url }))).Messages, undefined);
-    clock.advance(1);
+    await clock.advance(1);
     assert.deepEqual(await counts(h, url), [1, 0, 0]);
     assert.equal((await h.client.send(new ReceiveMessageCommand({ QueueUrl: url }))).Messages?.[0]?.Body, 'late');
   });
@@ -74,9 +75,9 @@ describe('time-driven semantics (fake clock)', () => {
     const url = await h.queue({ MessageRetentionPeriod: '60', VisibilityTimeout: '50' });
     await h.client.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: [{ Id: 'a', MessageBody: 'a' }, { Id: 'b', MessageBody: 'b' }] }));
     await h.client.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 1 }));
-    clock.advance(30_000);
+    await clock.advance(30_000);
     await h.client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'young' }));
-    clock.advance(30_000);
+    await clock.advance(30_000);
     assert.deepEqual(await counts(h, url), [1, 0, 0]);
     const got = await h.client.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10 }));
     assert.deepEqual(got.Messages?.map((m) => m.Body), ['young']);
@@ -91,7 +92,7 @@ describe('time-driven semantics (fake clock)', () => {
     for (let i = 1; i <= 3; i++) {
       const got = await h.client.send(new ReceiveMessageCommand({ QueueUrl: url, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }));
       assert.equal(got.Messages?.[0]?.Attributes?.ApproximateReceiveCount, String(i));
-      clock.advance(5_000);
+      await clock.advance(5_000);
     }
     assert.equal((await h.client.send(new ReceiveMessageCommand({ QueueUrl: url }))).Messages, undefined);
     assert.deepEqual(await counts(h, url), [0, 0, 0]);
@@ -117,7 +118,7 @@ describe('time-driven semantics (fake clock)', () => {
     await h.client.send(new ReceiveMessageCommand({ QueueUrl: url }));
     const poll = h.client.send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 20 }));
     await h.waiting(url);
-    clock.advance(10_000);
+    await clock.advance(10_000);
     assert.equal((await poll).Messages?.[0]?.Body, 'back');
   });
 
@@ -125,9 +126,9 @@ describe('time-driven semantics (fake clock)', () => {
     const url = await h.queue({ ReceiveMessageWaitTimeSeconds: '15' });
     const poll = h.client.send(new ReceiveMessageCommand({ QueueUrl: url }));
     await h.waiting(url);
-    clock.advance(14_999);
+    await clock.advance(14_999);
     assert.equal(h.server.stats().queues.find((q) => url.endsWith(q.name))?.waiting, 1);
-    clock.advance(1);
+    await clock.advance(1);
     assert.equal((await poll).Messages, undefined);
     // WaitTimeSeconds 0 on the request overrides the queue: an immediate answer.
     assert.equal((await h.client.send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 0 }))).Messages, undefined);
@@ -158,7 +159,7 @@ describe('time-driven semantics (fake clock)', () => {
     await h.waiting(url);
     abort.abort();
     await gone;
-    while ((h.server.stats().queues.find((q) => url.endsWith(q.name))?.waiting ?? 0) > 0) await new Promise<void>((r) => setImmediate(r));
+    await until(() => waitingOn(h.server, url) === 0, 'the abandoned long poll to be forgotten');
     await h.client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'kept' }));
     assert.equal((await h.client.send(new ReceiveMessageCommand({ QueueUrl: url }))).Messages?.[0]?.Body, 'kept');
   });

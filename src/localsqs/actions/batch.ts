@@ -2,7 +2,7 @@
 import {
   SqsApiError, batchEntryIdsNotDistinct, emptyBatchRequest, invalidBatchEntryId, tooManyEntriesInBatchRequest,
 } from '../errors.js';
-import { objectList, type Input } from '../input.js';
+import { field, objectList, type Input } from '../input.js';
 
 const ENTRY_ID = /^[A-Za-z0-9_-]{1,80}$/;
 
@@ -20,7 +20,7 @@ export function batchEntries(input: Input, entryName: string): Input[] {
   if (entries.length > 10) throw tooManyEntriesInBatchRequest(entries.length);
   const seen = new Set<string>();
   for (const entry of entries) {
-    const id = entry.Id;
+    const id = field(entry, 'Id');
     if (typeof id !== 'string' || !ENTRY_ID.test(id)) throw invalidBatchEntryId();
     if (seen.has(id)) throw batchEntryIdsNotDistinct(id);
     seen.add(id);

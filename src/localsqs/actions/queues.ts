@@ -12,8 +12,8 @@ export const createQueue: ActionHandler = (input, ctx) => {
   const name = requiredString(input, 'QueueName');
   if (name.endsWith('.fifo')) throw invalidParameterValue('FIFO queues are not supported by sqsdemo sqs: use a standard queue name (no .fifo).');
   if (!QUEUE_NAME.test(name)) throw invalidParameterValue('Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length');
-  const wanted = parseAttributes(optionalStringMap(input, 'Attributes') ?? {}, (arn) => ctx.store.byArn(arn) !== undefined);
-  const tags = tagsFrom(input, 'tags');
+  const wanted = parseAttributes(optionalStringMap(input, 'Attributes') ?? new Map(), (arn) => ctx.store.byArn(arn) !== undefined);
+  const tags = tagsFrom(input, 'tags', ctx.store.limits.maxTagsPerQueue);
   const existing = ctx.store.get(name);
   if (existing !== undefined) {
     const differs = sameSettings(existing.settings, wanted);
@@ -40,7 +40,6 @@ export const deleteQueue: ActionHandler = (input, ctx) => {
 export const purgeQueue: ActionHandler = (input, ctx) => {
   const queue = ctx.store.byUrl(requiredString(input, 'QueueUrl'));
   queue.purge();
-  queue.lastPurgeAt = ctx.store.clock.now();
   return {};
 };
 
@@ -104,7 +103,7 @@ export const setQueueAttributes: ActionHandler = (input, ctx) => {
   const queue = ctx.store.byUrl(requiredString(input, 'QueueUrl'));
   const attrs = optionalStringMap(input, 'Attributes');
   if (attrs === undefined) throw missingParameter('Attributes');
-  for (const name of READ_ONLY) if (name in attrs) throw invalidAttributeName(name);
+  for (const name of READ_ONLY) if (attrs.has(name)) throw invalidAttributeName(name);
   const parsed = parseAttributes(attrs, (arn) => ctx.store.byArn(arn) !== undefined);
   applySettings(queue.settings, parsed);
   queue.lastModifiedAt = ctx.store.clock.now();

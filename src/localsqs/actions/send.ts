@@ -1,11 +1,12 @@
 /** SendMessage and SendMessageBatch. */
 import { randomUUID } from 'node:crypto';
 import { batchRequestTooLong, invalidMessageContents, invalidParameterValue, missingParameter } from '../errors.js';
-import { optionalInt, requiredString, type Input } from '../input.js';
+import { field, optionalInt, requiredString, type Input } from '../input.js';
 import { md5Hex } from '../md5.js';
 import { hasInvalidCharacters, parseMessageAttributes } from '../message-attributes.js';
 import { StoredMessage } from '../message.js';
 import type { Queue } from '../queue.js';
+import { MESSAGE_OVERHEAD_BYTES } from '../limits.js';
 import type { ActionContext, ActionHandler } from './context.js';
 import { batchEntries, entryFailure, type BatchFailure } from './batch.js';
 
@@ -18,7 +19,7 @@ interface Prepared {
 }
 
 function messageBody(input: Input): string {
-  const body = input.MessageBody;
+  const body = field(input, 'MessageBody');
   if (body === undefined || body === null || body === '') throw missingParameter('MessageBody');
   if (typeof body !== 'string') throw invalidParameterValue('Value for parameter MessageBody is invalid. Reason: must be a string.');
   return body;
@@ -28,15 +29,17 @@ function messageBody(input: Input): string {
 function prepare(queue: Queue, input: Input, ctx: ActionContext, body: string, bodyBytes: number, attrSize: ReturnType<typeof parseMessageAttributes>): Prepared {
   if (hasInvalidCharacters(body)) throw invalidMessageContents();
   const delaySeconds = optionalInt(input, 'DelaySeconds', 0, 900, 'DelaySeconds must be >= 0 and <= 900.') ?? queue.settings.delaySeconds;
-  const system = parseMessageAttributes(input.MessageSystemAttributes, 'system');
+  const system = parseMessageAttributes(field(input, 'MessageSystemAttributes'), 'system');
   const size = bodyBytes + (attrSize?.size ?? 0);
   const limit = queue.settings.maximumMessageSize;
   if (size > limit) throw invalidParameterValue(`One or more parameters are invalid. Reason: Message must be shorter than ${limit} bytes.`);
+  const held = size + (system?.size ?? 0) + MESSAGE_OVERHEAD_BYTES;
+  ctx.store.checkRoom(held);
   const msg = new StoredMessage(
     randomUUID(), body, md5Hex(body),
     attrSize?.attributes, attrSize?.md5,
     system?.attributes, system?.md5,
-    ctx.store.clock.now(), ctx.senderId,
+    ctx.store.clock.now(), ctx.senderId, held,
   );
   return { msg, delaySeconds };
 }
@@ -51,7 +54,7 @@ function sendResult(msg: StoredMessage): Record<string, string> {
 export const sendMessage: ActionHandler = (input, ctx) => {
   const queue = ctx.store.byUrl(requiredString(input, 'QueueUrl'));
   const body = messageBody(input);
-  const attrs = parseMessageAttributes(input.MessageAttributes);
+  const attrs = parseMessageAttributes(field(input, 'MessageAttributes'));
   const { msg, delaySeconds } = prepare(queue, input, ctx, body, Buffer.byteLength(body, 'utf8'), attrs);
   queue.enqueue(msg, delaySeconds);
   return sendResult(msg);
@@ -64,10 +67,10 @@ export const sendMessageBatch: ActionHandler = (input, ctx) => {
   const parsed: { id: string; body?: string; bytes: number; attrs?: ReturnType<typeof parseMessageAttributes>; error?: unknown }[] = [];
   let total = 0;
   for (const entry of entries) {
-    const id = entry.Id as string;
+    const id = field(entry, 'Id') as string;
     try {
       const body = messageBody(entry);
-      const attrs = parseMessageAttributes(entry.MessageAttributes);
+      const attrs = parseMessageAttributes(field(entry, 'MessageAttributes'));
       const bytes = Buffer.byteLength(body, 'utf8');
       total += bytes + (attrs?.size ?? 0);
       parsed.push({ id, body, bytes, attrs });

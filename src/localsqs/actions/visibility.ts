@@ -1,6 +1,6 @@
 /** DeleteMessage, ChangeMessageVisibility and their batch forms. */
 import { receiptHandleIsInvalid } from '../errors.js';
-import { optionalInt, requiredString, type Input } from '../input.js';
+import { field, optionalInt, requiredString, type Input } from '../input.js';
 import { isWellFormedHandle, type Queue } from '../queue.js';
 import type { ActionHandler } from './context.js';
 import { batchEntries, entryFailure, type BatchFailure } from './batch.js';
@@ -37,7 +37,7 @@ function batch(entryName: string, apply: (queue: Queue, entry: Input) => void): 
     const successful: { Id: string }[] = [];
     const failed: BatchFailure[] = [];
     for (const entry of entries) {
-      const id = entry.Id as string;
+      const id = field(entry, 'Id') as string;
       try {
         apply(queue, entry);
         successful.push({ Id: id });
