@@ -11,24 +11,7 @@ import { applyEnvironment, envNameOf, type Env } from './config.js';
 import { EXIT_CODE_TABLE, ExitCode, SqsdemoError } from './errors.js';
 import { toJsonLine } from './telemetry/events.js';
 import { VERSION } from './version.js';
-import { registerSqs } from './commands/sqs.js';
-import { registerSetup } from './commands/setup.js';
-import { registerServe } from './commands/serve.js';
-import { registerWork } from './commands/work.js';
-import { registerLoad } from './commands/load.js';
-import { registerDash } from './commands/dash.js';
-import { registerReport } from './commands/report.js';
-
-/** Each subcommand registers itself; add one here only when it works. */
-const COMMANDS: ReadonlyArray<(program: Command, ctx: CommandContext) => void> = [
-  registerSqs,
-  registerSetup,
-  registerServe,
-  registerWork,
-  registerLoad,
-  registerDash,
-  registerReport,
-];
+import { COMMANDS, selectedCommand, type CommandEntry, type Register } from './commands/catalog.js';
 
 export interface CliIo {
   readonly stdout: Writable;
@@ -44,7 +27,12 @@ export interface ProgramObserver {
   action?: Command;
 }
 
-export function buildProgram(ctx: CommandContext, observer: ProgramObserver = {}): Command {
+/**
+ * The commander program. Only `full` (the command being run, loaded with
+ * its entry's `load()`) is registered with its flags; every other command is
+ * listed by name and summary, so start-up loads nothing that command does not use.
+ */
+export function buildProgram(ctx: CommandContext, full?: { readonly entry: CommandEntry; readonly register: Register }, observer: ProgramObserver = {}): Command {
   const program = new Command('sqsdemo')
     .description(
       'Run, learn from and load-test a service built on Amazon SQS.\n\n' +
@@ -73,7 +61,13 @@ export function buildProgram(ctx: CommandContext, observer: ProgramObserver = {}
     observer.action = action;
     applyEnvironment(action, ctx.env);
   });
-  for (const register of COMMANDS) register(program, ctx);
+  // Every command has flags: list one not loaded as `name [options]`, as it would be if it were.
+  const listedOnly = new Set<Command>();
+  program.configureHelp({ subcommandTerm: (cmd) => (listedOnly.has(cmd) ? `${cmd.name()} [options]` : Help.prototype.subcommandTerm.call(program.createHelp(), cmd)) });
+  for (const entry of COMMANDS) {
+    if (entry === full?.entry) full.register(program, ctx);
+    else listedOnly.add(program.command(entry.name).summary(entry.summary));
+  }
   // Subcommands inherit the output, help, error handling and exit override.
   for (const sub of program.commands) {
     sub.exitOverride().showHelpAfterError('(add --help for usage)').configureHelp({ optionDescription: describeOption }).configureOutput({
@@ -94,7 +88,8 @@ function describeOption(this: Help, option: Option): string {
 /** Run the CLI with the given argv (as process.argv: node, script, ...args). Resolves to the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const observer: ProgramObserver = {};
-  const program = buildProgram(io, observer);
+  const entry = selectedCommand(argv);
+  const program = buildProgram(io, entry ? { entry, register: await entry.load() } : undefined, observer);
   try {
     await program.parseAsync(argv as string[]);
     return ExitCode.Ok;

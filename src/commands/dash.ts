@@ -1,5 +1,6 @@
 /** `sqsdemo dash`: run the whole pipeline (endpoint, setup, serve, work, load) and draw it live. */
 import { Option, type Command } from 'commander';
+import { SUMMARIES } from './catalog.js';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { CommandContext } from '../context.js';
@@ -38,7 +39,7 @@ interface DashFlags {
 export function registerDash(program: Command, ctx: CommandContext): void {
   const cmd = program
     .command('dash')
-    .summary('run the whole pipeline (local SQS, writer, reader, load) and draw it live')
+    .summary(SUMMARIES.dash)
     .description(
       'Start the local SQS endpoint (unless --endpoint or --aws says where SQS is), create the queues, ' +
         'then `serve`, `work` and `load` as child processes, and draw them in three panes as the ' +

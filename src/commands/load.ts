@@ -1,5 +1,6 @@
 /** `sqsdemo load`: the load client (HTTP requests, one malformed per batch, statistics). */
 import { Option, type Command } from 'commander';
+import { SUMMARIES } from './catalog.js';
 import type { CommandContext } from '../context.js';
 import { addSqsOptions, sqsConfigFrom } from './sqs-options.js';
 import { durationIn, floatIn, intIn, parseUrl, fromEnv } from '../config.js';
@@ -31,7 +32,7 @@ interface LoadFlags {
 export function registerLoad(program: Command, ctx: CommandContext): void {
   const cmd = program
     .command('load')
-    .summary('the load client: POST messages to the writer, one malformed per batch, count the answers')
+    .summary(SUMMARIES.load)
     .description(
       'POST {"body": "<text>"} to the writer (`sqsdemo serve`) in batches of --batch-size requests, of which ' +
         '--malformed-per-batch are deliberately bad and must get a 4xx; every good one must get 201. ' +

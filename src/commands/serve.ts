@@ -1,8 +1,10 @@
 /** `sqsdemo serve`: the queue-writer (HTTP POST /api/message -> SQS). */
 import { Option, type Command } from 'commander';
+import { SUMMARIES } from './catalog.js';
 import type { CommandContext } from '../context.js';
 import { addSqsOptions, sqsConfigFrom } from './sqs-options.js';
 import { durationIn, intIn, parseHost, parsePort, fromEnv } from '../config.js';
+import { runClustered } from '../cluster/run-workers.js';
 import { runServe } from '../writer/run.js';
 import { WRITER_DEFAULTS } from '../writer/writer.js';
 
@@ -16,12 +18,14 @@ interface ServeFlags {
   maxRequestBytes: number;
   json?: boolean;
   accessLog: boolean;
+  accessLogMax: number;
+  workers: number;
 }
 
 export function registerServe(program: Command, ctx: CommandContext): void {
   const cmd = program
     .command('serve')
-    .summary('run the queue-writer: HTTP POST /api/message -> SQS')
+    .summary(SUMMARIES.serve)
     .description(
       'Accept {"body": "<text>"} on POST /api/message and enqueue it to SQS. A 201 (with SQS\'s ' +
         'MessageId) means SQS has the message. Concurrent requests share SendMessageBatch calls ' +
@@ -40,9 +44,10 @@ export function registerServe(program: Command, ctx: CommandContext): void {
     .addOption(new Option('--max-request-bytes <n>', 'largest request body read; larger gets 413').default(WRITER_DEFAULTS.maxRequestBytes).argParser(intIn(1024, 16 * 1_048_576)))
     .option('--json', 'print one JSON event per line (access, stats every second, ready, stopped) instead of the access log')
     .option('--no-access-log', 'no line per request (stats and /metrics still count them)')
+    .addOption(fromEnv(new Option('--workers <n>', 'writer processes sharing the port (node:cluster); /metrics and --json add them up').default(1).argParser(intIn(1, 64)), 'SQSDEMO_SERVE_WORKERS'))
+    .addOption(new Option('--access-log-max <n>', 'at most this many access lines (or events) a second; the rest are counted in the stats, not printed (0: every request)').default(0).argParser(intIn(0, 1_000_000)))
     .action(async (flags: ServeFlags) => {
-      await runServe(
-        Object.freeze({
+      const config = Object.freeze({
           sqs: sqsConfigFrom(cmd.opts(), ctx.env),
           host: flags.host,
           port: flags.port,
@@ -53,9 +58,9 @@ export function registerServe(program: Command, ctx: CommandContext): void {
           maxRequestBytes: flags.maxRequestBytes,
           json: flags.json === true,
           accessLog: flags.accessLog,
-        }),
-        ctx,
-      );
+          accessLogMaxPerSecond: flags.accessLogMax,
+        });
+      await runClustered({ role: 'serve', workers: flags.workers, json: config.json }, ctx, (c) => runServe(config, c));
     });
 }
 

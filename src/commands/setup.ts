@@ -1,5 +1,6 @@
 /** `sqsdemo setup`: create or verify the main queue and its dead-letter queue. */
 import { Option, type Command } from 'commander';
+import { SUMMARIES } from './catalog.js';
 import type { CommandContext } from '../context.js';
 import { addSqsOptions, sqsConfigFrom } from './sqs-options.js';
 import { intIn } from '../config.js';
@@ -22,7 +23,7 @@ interface SetupFlags {
 export function registerSetup(program: Command, ctx: CommandContext): void {
   const cmd = program
     .command('setup')
-    .summary('create or verify the queues (main queue + dead-letter queue)')
+    .summary(SUMMARIES.setup)
     .description(
       'Create the dead-letter queue and the main queue with a RedrivePolicy pointing at it.\n\n' +
         'With --fifo (or a --queue ending in .fifo) both are FIFO queues: q1_fifo.fifo and ' +

@@ -1,5 +1,6 @@
 /** `sqsdemo sqs`: the local SQS-compatible endpoint. */
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { SUMMARIES } from './catalog.js';
 import type { CommandContext } from '../context.js';
 import { durationIn, fromEnv, intIn, parseHost, parsePort } from '../config.js';
 import { ListenError, SqsdemoError } from '../errors.js';
@@ -48,7 +49,7 @@ export function registerSqs(program: Command, ctx: CommandContext): void {
   const d = DEFAULT_LIMITS;
   program
     .command('sqs')
-    .summary('run a local SQS-compatible endpoint (in memory)')
+    .summary(SUMMARIES.sqs)
     .description(
       'Serve the Amazon SQS API for standard and FIFO queues on HTTP, so every role (and the AWS SDKs, ' +
         'the AWS CLI and boto3) runs with no AWS account: AWS JSON 1.0 (SDK v3) and the Query ' +
@@ -63,8 +64,8 @@ export function registerSqs(program: Command, ctx: CommandContext): void {
     .addOption(fromEnv(new Option('--host <address>', 'address to listen on (0.0.0.0 for every interface)').default('127.0.0.1').argParser(parseHost), 'SQSDEMO_SQS_HOST'))
     .addOption(fromEnv(new Option('--port <n>', 'port to listen on (0 picks a free one; the ready line prints it)').default(9324).argParser(parsePort), 'SQSDEMO_SQS_PORT'))
     .option('--json', 'print one JSON event per line (ready with its url, stats every second, stopped)')
-    .addOption(new Option('--credentials <key:secret>', 'verify SigV4: only requests signed with this access key and secret are served (KEY:SECRET, several comma-separated)').env('SQSDEMO_CREDENTIALS').argParser(credentialsArg))
-    .addOption(new Option('--cors-origin <origin>', 'let browser pages from this origin call the endpoint, with CORS headers (repeatable; several comma-separated in the env var)').env('SQSDEMO_CORS_ORIGINS').argParser(collectOrigins))
+    .addOption(fromEnv(new Option('--credentials <key:secret>', 'verify SigV4: only requests signed with this access key and secret are served (KEY:SECRET, several comma-separated)').argParser(credentialsArg), 'SQSDEMO_CREDENTIALS'))
+    .addOption(fromEnv(new Option('--cors-origin <origin>', 'let browser pages from this origin call the endpoint, with CORS headers (repeatable; several comma-separated in the env var)').argParser(collectOrigins), 'SQSDEMO_CORS_ORIGINS'))
     .addOption(new Option('--max-queues <n>', 'queues at most; CreateQueue beyond is OverLimit').default(d.maxQueues).argParser(intIn(1, 10_000)))
     .addOption(new Option('--max-tags-per-queue <n>', 'tags per queue at most (AWS: 50)').default(d.maxTagsPerQueue).argParser(intIn(0, 50)))
     .addOption(new Option('--max-held-bytes <n>', 'bytes of messages held across all queues (payload plus ~512 B each); a send beyond is OverLimit').default(d.maxHeldBytes).argParser(intIn(1_048_576, 64 * 1024 * 1_048_576)))

@@ -1,5 +1,6 @@
 /** `sqsdemo work`: the queue-reader (SQS -> process -> delete / retry / dead-letter). */
 import { Option, type Command } from 'commander';
+import { SUMMARIES } from './catalog.js';
 import type { CommandContext } from '../context.js';
 import { addSqsOptions, sqsConfigFrom } from './sqs-options.js';
 import { describeSqs, durationIn, floatIn, intIn, fromEnv, parsePort } from '../config.js';
@@ -16,6 +17,7 @@ import { createSimulatedProcessor } from '../reader/processor.js';
 import { mulberry32 } from '../reader/random.js';
 import { createReader } from '../reader/reader.js';
 import { systemClock } from '../util/clock.js';
+import { runClustered } from '../cluster/run-workers.js';
 
 interface WorkFlags {
   pollers: number;
@@ -30,12 +32,13 @@ interface WorkFlags {
   dataLog?: string;
   json?: boolean;
   metricsPort: number;
+  workers: number;
 }
 
 export function registerWork(program: Command, ctx: CommandContext): void {
   const cmd = program
     .command('work')
-    .summary('the queue-reader: receive, process, delete (retries and dead-letters failures)')
+    .summary(SUMMARIES.work)
     .description(
       'Receive messages with several long-polling pollers, run a simulated task for each in a bounded pool, ' +
         'delete the successes in batches of 10. A failed message is not deleted: SQS delivers it again after ' +
@@ -58,7 +61,8 @@ export function registerWork(program: Command, ctx: CommandContext): void {
     .addOption(new Option('--data-log <file>', 'append one CSV line per handled message, written before its delete (so it survives kill -9): now_ms,SentTimestamp,pass|fail,ApproximateReceiveCount,SenderId,MessageId,"body"'))
     .addOption(fromEnv(new Option('--metrics-port <n>', 'serve Prometheus metrics on http://127.0.0.1:PORT/metrics (0: off)').default(0).argParser(parsePort), 'SQSDEMO_WORK_METRICS_PORT'))
     .option('--json', 'print one JSON event per line (ready, receive, stats every 1 s, stopped) instead of human lines')
-    .action(async (flags: WorkFlags) => {
+    .addOption(fromEnv(new Option('--workers <n>', 'reader processes (node:cluster), each with these pollers and tasks; --json adds them up').default(1).argParser(intIn(1, 64)), 'SQSDEMO_WORK_WORKERS'))
+    .action((flags: WorkFlags) => runClustered({ role: 'work', workers: flags.workers, json: flags.json === true }, ctx, async (ctx) => {
       const sqsConfig = sqsConfigFrom(cmd.opts(), ctx.env);
       const config: ReaderConfig = Object.freeze({
         pollers: flags.pollers,
@@ -88,6 +92,8 @@ export function registerWork(program: Command, ctx: CommandContext): void {
       const client = createSqsClient(sqsConfig, {
         maxSockets: config.pollers + 32,
         requestTimeoutMs: config.waitSeconds * 1000 + 15_000,
+        // Resolve the SDK's middleware once, also for receives that pass an abortSignal (src/sqs/client.ts).
+        cacheMiddleware: true,
       });
       const processor = createSimulatedProcessor({ workMs: flags.workMs, failRate: flags.failRate, random: mulberry32(seed), clock: systemClock });
       const reader = createReader(config, { client, sqs: sqsConfig, processor, emit, ...(dataLog ? { dataLog } : {}) });
@@ -105,7 +111,7 @@ export function registerWork(program: Command, ctx: CommandContext): void {
         client.destroy();
         await metricsServer?.close();
       }
-    });
+    }));
 }
 
 async function startWorkMetrics(port: number): Promise<{ metrics: WorkMetrics; metricsServer: MetricsServer }> {

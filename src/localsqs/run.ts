@@ -4,7 +4,7 @@
  * and on ctx.signal answers pending long polls, closes and reports how many
  * messages were dropped (the endpoint keeps messages in memory only).
  */
-import type { CommandContext } from '../commands/context.js';
+import type { CommandContext } from '../context.js';
 import { ExitCode, SqsdemoError } from '../errors.js';
 import { createEventSink } from '../telemetry/sink.js';
 import type { SqsEvent } from '../telemetry/sqs-events.js';

@@ -9,7 +9,8 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import polka, { type Polka, type Request } from 'polka';
 import { PROMETHEUS_CONTENT_TYPE } from '../telemetry/prometheus.js';
-import { EnqueueError, type BatcherClock, type MessageGroup } from './batch-types.js';
+import type { Clock } from '../util/clock.js';
+import { EnqueueError, type MessageGroup } from './batch-types.js';
 import type { SendBatcher } from './batcher.js';
 import { MESSAGE_PATH, type RequestValidator } from './contract.js';
 import { declaresTooLarge, hasLargeUnreadBody, isJsonContentType, readBody } from './http-body.js';
@@ -26,7 +27,8 @@ export interface WriterAppDeps {
   readonly batcher: SendBatcher;
   readonly state: QueueState;
   readonly metrics: WriterMetrics;
-  readonly clock: BatcherClock;
+  /** Latencies and request deadlines are on its monotonic() time. */
+  readonly clock: Clock;
   /** A request not accepted by SQS within this long (ms) is answered 503. */
   readonly requestTimeoutMs: number;
   /** Largest request body read (bytes); larger is 413. */
@@ -36,6 +38,8 @@ export interface WriterAppDeps {
   readonly onAccess?: AccessListener;
   /** A route handler threw (a bug); the request is answered 500 either way. */
   readonly onInternalError?: (err: unknown) => void;
+  /** With --workers: turns this process's /metrics text into the total over every worker. */
+  readonly totalMetrics?: (ownText: string) => Promise<string>;
 }
 
 export interface WriterApp {
@@ -80,7 +84,7 @@ export function createWriterApp(deps: WriterAppDeps): WriterApp {
   function answer(req: Request, res: ServerResponse, start: number, status: number, body: string, error?: string, options: WriteOptions = {}): void {
     write(res, status, body, draining && !options.close ? { ...options, close: true } : options);
     metrics.response(status);
-    if (onAccess) onAccess(req.method, req.path, status, clock.now() - start, error);
+    if (onAccess) onAccess(req.method, req.path, status, clock.monotonic() - start, error);
     finished();
   }
 
@@ -89,7 +93,7 @@ export function createWriterApp(deps: WriterAppDeps): WriterApp {
   }
 
   async function postMessage(req: Request, res: ServerResponse): Promise<void> {
-    const start = clock.now();
+    const start = clock.monotonic();
     if (!isJsonContentType(req.headers['content-type'])) return fail(req, res, start, ANSWERS.unsupportedType, { close: hasLargeUnreadBody(req) });
     if (declaresTooLarge(req, deps.maxRequestBytes)) return fail(req, res, start, ANSWERS.tooLarge(deps.maxRequestBytes), { close: true });
     const raw = await readBody(req, deps.maxRequestBytes);
@@ -118,7 +122,7 @@ export function createWriterApp(deps: WriterAppDeps): WriterApp {
       // FIFO: a deduplication id per request unless the client gave one, kept across the writer's retries.
       const group: MessageGroup | undefined = groupId === undefined ? undefined : { groupId, ...(deps.fifo === true ? { dedupId: deduplicationId ?? randomUUID() } : {}) };
       const id = await batcher.enqueue(body, bytes, start + deps.requestTimeoutMs, group);
-      metrics.enqueuedIn(clock.now() - start);
+      metrics.enqueuedIn(clock.monotonic() - start);
       answer(req, res, start, 201, acceptedJson(id));
     } catch (err) {
       const e = err instanceof EnqueueError ? err : new EnqueueError('failed', String(err));
@@ -134,28 +138,29 @@ export function createWriterApp(deps: WriterAppDeps): WriterApp {
 
   const app = polka({
     onNoMatch: (req, res) => {
-      const start = clock.now();
+      const start = clock.monotonic();
       const allow = KNOWN[req.path];
       if (allow === undefined) return fail(req, res, start, ANSWERS.notFound, { close: hasLargeUnreadBody(req) });
       fail(req, res, start, ANSWERS.methodNotAllowed, { headers: { allow }, close: hasLargeUnreadBody(req) });
     },
     onError: (err, req, res) => {
       // A handler threw: a bug. Answer 500 in the contract's shape and say what it was.
-      const start = clock.now();
+      const start = clock.monotonic();
       onInternalError?.(err);
       fail(req, res, start, ANSWERS.failed, { close: hasLargeUnreadBody(req) });
     },
   })
-    .get('/', (req, res) => answer(req, res, clock.now(), 200, HOME, undefined, { contentType: 'text/html; charset=utf-8' }))
+    .get('/', (req, res) => answer(req, res, clock.monotonic(), 200, HOME, undefined, { contentType: 'text/html; charset=utf-8' }))
     .get('/healthz', (req, res) => {
       const body = JSON.stringify({ status: state.healthy ? 'ok' : 'unavailable', sqs: state.reason });
-      answer(req, res, clock.now(), state.healthy ? 200 : 503, body, state.healthy ? undefined : state.reason);
+      answer(req, res, clock.monotonic(), state.healthy ? 200 : 503, body, state.healthy ? undefined : state.reason);
     })
     .get('/metrics', async (req, res) => {
-      const start = clock.now();
+      const start = clock.monotonic();
       scrapes++;
       try {
-        const text = await metrics.prometheus();
+        const own = await metrics.prometheus();
+        const text = deps.totalMetrics ? await deps.totalMetrics(own) : own;
         answer(req, res, start, 200, text, undefined, { contentType: PROMETHEUS_CONTENT_TYPE });
       } finally {
         scrapes--;

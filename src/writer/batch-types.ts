@@ -36,9 +36,10 @@ export interface BatchResult {
 
 /**
  * Send one batch; reject for whole-call errors (network, throttling, queue missing...).
- * `signal` aborts when the batcher gives up (drain timeout); honouring it is optional.
+ * When the batcher gives up on a call in flight (drain timeout) it answers its entries itself
+ * and ignores the call's outcome.
  */
-export type SendBatchFn = (entries: readonly BatchEntry[], signal: AbortSignal) => Promise<BatchResult>;
+export type SendBatchFn = (entries: readonly BatchEntry[]) => Promise<BatchResult>;
 
 /**
  * How a whole-call error is handled (classified in src/sqs/errors.ts): network -> 503 at once;
@@ -65,25 +66,6 @@ export class EnqueueError extends Error {
     super(message);
   }
 }
-
-/** Time and timers, injectable so batching can be tested without sleeping. */
-export interface BatcherClock {
-  /** Monotonic milliseconds. */
-  now(): number;
-  /** Run `fn` after `ms` (0: after the current I/O turn, so requests read together batch together). */
-  schedule(fn: () => void, ms: number): unknown;
-  cancel(handle: unknown): void;
-}
-
-export const realClock: BatcherClock = {
-  now: () => performance.now(),
-  schedule: (fn, ms) => (ms <= 0 ? setImmediate(fn) : setTimeout(fn, ms)),
-  cancel: (handle) => {
-    // Timeouts have refresh(); clearImmediate on a Timeout would corrupt the immediate queue.
-    if (typeof (handle as NodeJS.Timeout).refresh === 'function') clearTimeout(handle as NodeJS.Timeout);
-    else clearImmediate(handle as NodeJS.Immediate);
-  },
-};
 
 /** What the batcher reports, for metrics and the health state. */
 export interface BatcherObserver {

@@ -4,6 +4,7 @@
  * in the normal screen after Ink left. Skipped (with the reason) without tmux,
  * except under CI, where .ci/run installs it and its absence fails the test.
  */
+import { tmpdir } from 'node:os';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
@@ -53,7 +54,8 @@ describe('sqsdemo dash on a terminal', () => {
       }
     };
     try {
-      await tmux('new-session', '-d', '-s', 'dash', '-x', '120', '-y', '32', command);
+      // From a directory outside the repository, as a user runs it (tsx must still find the project's tsconfig).
+      await tmux('new-session', '-d', '-s', 'dash', '-c', tmpdir(), '-x', '120', '-y', '32', command);
       const first = Number((await waitScreen(/\bsent (\d*[1-9]\d*)\b/, 'a first count of sent requests'))[1]);
       const text = await screen();
       for (const title of ['HTTP log', 'reader', 'client']) assert.match(text, new RegExp(title), `pane title ${title}`);

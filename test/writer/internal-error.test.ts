@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { createWriterApp } from '../../src/writer/app.js';
-import { realClock } from '../../src/writer/batch-types.js';
+import { systemClock } from '../../src/util/clock.js';
 import type { SendBatcher } from '../../src/writer/batcher.js';
 import { WriterMetrics } from '../../src/writer/metrics.js';
 import { QueueState } from '../../src/writer/queue-state.js';
@@ -24,7 +24,7 @@ describe('sqsdemo serve: a route that throws', { timeout: 30_000 }, () => {
       batcher: {} as SendBatcher,
       state: new QueueState({ client: {} as SQSClient, queueName: 'q' }),
       metrics: new WriterMetrics(),
-      clock: realClock,
+      clock: systemClock,
       requestTimeoutMs: 1_000,
       maxRequestBytes: 1024,
       onInternalError: (err) => reported.push(err),
