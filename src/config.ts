@@ -16,6 +16,8 @@ import { UsageError } from './errors.js';
 /** The local endpoint `sqsdemo sqs` listens on by default. */
 export const DEFAULT_LOCAL_ENDPOINT = 'http://127.0.0.1:9324';
 export const DEFAULT_QUEUE = 'q1_standard';
+/** The main queue with --fifo and no --queue (its dead-letter queue: q1_fifo_dlq.fifo). */
+export const DEFAULT_FIFO_QUEUE = 'q1_fifo.fifo';
 /** Region used for non-AWS endpoints when none is configured (SigV4 needs one). */
 export const DEFAULT_LOCAL_REGION = 'us-east-1';
 
@@ -33,6 +35,8 @@ export interface SqsConfig {
   readonly profile: string | undefined;
   readonly queueName: string;
   readonly dlqName: string;
+  /** FIFO queues: the main queue's name ends in .fifo (--fifo or a .fifo --queue), and so does its DLQ's. */
+  readonly fifo: boolean;
   /** True when nothing said where SQS is (no --endpoint, SQSDEMO_ENDPOINT, AWS_ENDPOINT_URL_SQS or --aws): the local default. */
   readonly endpointIsDefault: boolean;
   /**
@@ -50,6 +54,24 @@ export interface SqsFlags {
   readonly region?: string;
   readonly queue?: string;
   readonly dlq?: string;
+  /** FIFO queues: --queue gets the .fifo suffix when it has none (default q1_fifo.fifo). */
+  readonly fifo?: boolean;
+}
+
+/** The main and dead-letter queue names: a FIFO main queue (.fifo) needs a FIFO dead-letter queue. */
+function queueNames(flags: SqsFlags): { queueName: string; dlqName: string; fifo: boolean } {
+  let queueName = flags.queue ?? (flags.fifo ? DEFAULT_FIFO_QUEUE : DEFAULT_QUEUE);
+  if (flags.fifo && !queueName.endsWith('.fifo')) queueName = `${queueName}.fifo`;
+  const fifo = queueName.endsWith('.fifo');
+  const dlqName = flags.dlq ?? (fifo ? `${queueName.slice(0, -'.fifo'.length)}_dlq.fifo` : `${queueName}_dlq`);
+  if (queueName.length > 80) throw new UsageError(`the queue name "${queueName}" is longer than SQS's 80 characters`, 'use a shorter --queue name');
+  if (fifo !== dlqName.endsWith('.fifo')) {
+    throw new UsageError(
+      `the main queue "${queueName}" and the dead-letter queue "${dlqName}" must both be FIFO (.fifo) or both standard`,
+      fifo ? 'name the dead-letter queue NAME.fifo, or leave --dlq out' : 'leave .fifo out of --dlq, or use --fifo',
+    );
+  }
+  return { queueName, dlqName, fifo };
 }
 
 /** Local engines accept any signature; these keys are used when the environment has none. */
@@ -62,8 +84,7 @@ export function resolveSqsConfig(flags: SqsFlags, env: Env): SqsConfig {
   if (flags.region !== undefined && !/^[a-z0-9-]{1,64}$/.test(flags.region)) {
     throw new UsageError(`--region "${flags.region}" is not a region name`, 'pass a region such as eu-west-1, or leave --region out');
   }
-  const queueName = flags.queue ?? DEFAULT_QUEUE;
-  const dlqName = flags.dlq ?? `${queueName}_dlq`;
+  const { queueName, dlqName, fifo } = queueNames(flags);
   if (dlqName.length > 80) {
     throw new UsageError(
       `the dead-letter queue name "${dlqName}" (--queue + "_dlq") is longer than SQS's 80 characters`,
@@ -79,6 +100,7 @@ export function resolveSqsConfig(flags: SqsFlags, env: Env): SqsConfig {
       profile: nonEmpty(env.AWS_PROFILE),
       queueName,
       dlqName,
+      fifo,
       endpointIsDefault: false,
       credentials: undefined,
     });
@@ -95,6 +117,7 @@ export function resolveSqsConfig(flags: SqsFlags, env: Env): SqsConfig {
     profile: undefined,
     queueName,
     dlqName,
+    fifo,
     endpointIsDefault: flags.endpoint === undefined && fromEnvironment === undefined,
     credentials:
       accessKeyId !== undefined && secretAccessKey !== undefined
@@ -226,8 +249,8 @@ export function parseUrl(value: string): string {
 
 /** SQS queue names: 1-80 of A-Z a-z 0-9 _ - (standard queues). */
 export function parseQueueName(value: string): string {
-  if (!/^[A-Za-z0-9_-]{1,80}$/.test(value)) {
-    throw new InvalidArgumentError('Allowed: 1 to 80 letters, digits, "_" or "-".');
+  if (!/^[A-Za-z0-9_-]{1,80}$/.test(value) && !/^[A-Za-z0-9_-]{1,75}\.fifo$/.test(value)) {
+    throw new InvalidArgumentError('Allowed: 1 to 80 letters, digits, "_" or "-" (a FIFO queue: the same ending in .fifo).');
   }
   return value;
 }

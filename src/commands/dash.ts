@@ -15,6 +15,7 @@ interface DashFlags {
   endpoint?: string;
   aws?: boolean;
   tty: boolean;
+  groups?: number;
   duration?: number;
   rate: number;
   concurrency: number;
@@ -65,6 +66,7 @@ export function registerDash(program: Command, ctx: CommandContext): void {
     .addOption(new Option('--pollers <n>', 'work: receive loops (default: work\'s own)').argParser(intIn(1, 1_000)))
     .addOption(new Option('--retry-delay <duration>', 'work: make a failed message visible again after this long (default: the visibility timeout)').argParser(durationIn(0, 43_200_000)))
     .addOption(new Option('--seed <n>', 'seed for the failure draws and the generated text').argParser(intIn(0, 4_294_967_295)))
+    .addOption(new Option('--groups <n>', `load with --fifo: message groups the bodies are spread over (default ${DASH_DEFAULTS.groups})`).argParser(intIn(1, 100_000)))
     .addOption(new Option('--visibility-timeout <s>', 'setup: VisibilityTimeout of the main queue when dash creates it, seconds').default(DEFAULT_TOPOLOGY.visibilityTimeout).argParser(intIn(0, 43_200)))
     .addOption(new Option('--max-receive-count <n>', 'setup: receives before a message is dead-lettered, when dash creates the queue').default(DEFAULT_TOPOLOGY.maxReceiveCount).argParser(intIn(1, 1000)))
     .addOption(new Option('--drain-timeout <duration>', 'at stop: wait at most this long for work to empty the queue').default(DASH_DEFAULTS.drainMs, '5s').argParser(durationIn(0, 600_000)))
@@ -95,6 +97,7 @@ export function registerDash(program: Command, ctx: CommandContext): void {
         seed: flags.seed,
         visibilityTimeout: flags.visibilityTimeout,
         maxReceiveCount: flags.maxReceiveCount,
+        ...(flags.groups !== undefined ? { groups: flags.groups } : {}),
         dataLog: flags.dataLog !== undefined ? resolve(flags.dataLog) : join(tmpdir(), `sqsdemo-dash-${process.pid}-${Date.now()}.csv`),
         keepDataLog: flags.dataLog !== undefined,
       });

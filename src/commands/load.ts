@@ -26,6 +26,7 @@ interface LoadFlags {
   verify?: boolean;
   verifyDataLog?: string;
   verifyTimeout: number;
+  groups?: number;
 }
 
 export function registerLoad(program: Command, ctx: CommandContext): void {
@@ -60,6 +61,7 @@ export function registerLoad(program: Command, ctx: CommandContext): void {
     .addOption(new Option('--malformed-per-batch <n>', 'deliberately bad requests per batch (must get a 4xx)').default(LOAD_DEFAULTS.malformedPerBatch).argParser(intIn(0, 1_000_000)))
     .addOption(new Option('--malformed-kinds <list>', `which bad requests, in turn: ${MALFORMED_KINDS.join(',')}`).default([...LOAD_DEFAULTS.malformedKinds], 'empty').argParser(parseMalformedKinds))
     .addOption(new Option('--body-bytes <n>', 'size of each good message body, UTF-8 bytes (the writer refuses more than the queue\'s MaximumMessageSize)').default(LOAD_DEFAULTS.bodyBytes).argParser(intIn(1, 1_048_576)))
+    .addOption(new Option('--groups <n>', 'FIFO: spread bodies over N message groups ("group" in each request), a sequence number per group in the body, one request in flight per group; with --verify --verify-data-log, check each group\'s order').argParser(intIn(1, 100_000)))
     .addOption(new Option('--seed <n>', 'seed of the generated text').default(LOAD_DEFAULTS.seed).argParser(intIn(0, 4_294_967_295)))
     .addOption(new Option('--timeout <duration>', 'a request without an answer after this long counts as a "timeout" error').default(LOAD_DEFAULTS.timeoutMs, '10s').argParser(durationIn(1, 600_000)))
     .option('--json', 'print one JSON event per line (ready, batch, stats every 1 s, summary) instead of human lines')
@@ -72,6 +74,10 @@ export function registerLoad(program: Command, ctx: CommandContext): void {
       throw new UsageError(`--malformed-per-batch (${flags.malformedPerBatch}) is larger than --batch-size (${flags.batchSize})`, 'lower --malformed-per-batch or raise --batch-size');
     }
     if (flags.verifyDataLog !== undefined && !flags.verify) throw new UsageError('--verify-data-log needs --verify');
+    const sqsConfig = sqsConfigFrom(cmd.opts(), ctx.env);
+    if (sqsConfig.fifo && flags.groups === undefined) {
+      throw new UsageError('a FIFO queue needs a message group per request', 'add --groups N (e.g. --groups 8)');
+    }
     const config: LoadConfig = Object.freeze({
       url: flags.url,
       concurrency: flags.concurrency ?? (flags.rate === undefined ? LOAD_DEFAULTS.closedConcurrency : LOAD_DEFAULTS.openConcurrency),
@@ -82,14 +88,16 @@ export function registerLoad(program: Command, ctx: CommandContext): void {
       malformedPerBatch: flags.malformedPerBatch,
       malformedKinds: Object.freeze([...flags.malformedKinds]),
       bodyBytes: flags.bodyBytes,
+      ...(flags.groups !== undefined ? { groups: flags.groups } : {}),
       seed: flags.seed,
       timeoutMs: flags.timeout,
       json: flags.json === true,
       controlStdin: flags.control === 'stdin',
       verify: flags.verify
         ? Object.freeze({
-            sqs: sqsConfigFrom(cmd.opts(), ctx.env),
+            sqs: sqsConfig,
             timeoutMs: flags.verifyTimeout,
+            ...(flags.groups !== undefined ? { checkOrder: true } : {}),
             ...(flags.verifyDataLog !== undefined ? { dataLog: flags.verifyDataLog } : {}),
           })
         : undefined,

@@ -26,6 +26,8 @@ export function registerSetup(program: Command, ctx: CommandContext): void {
     .summary(SUMMARIES.setup)
     .description(
       'Create the dead-letter queue and the main queue with a RedrivePolicy pointing at it.\n\n' +
+        'With --fifo (or a --queue ending in .fifo) both are FIFO queues: q1_fifo.fifo and ' +
+        'q1_fifo_dlq.fifo unless --queue/--dlq name them.\n\n' +
         'Idempotent: existing queues are compared with the wanted attributes; differences ' +
         'are reported, and changed only with --apply. Exits 1 when attributes differ.',
     );
@@ -49,6 +51,7 @@ export function registerSetup(program: Command, ctx: CommandContext): void {
             maximumMessageSize: flags.maxMessageSize,
             messageRetentionPeriod: flags.retention,
             maxReceiveCount: flags.maxReceiveCount,
+            fifo: config.fifo,
           },
           { apply: flags.apply === true },
         ).catch((err: unknown) => {

@@ -2,7 +2,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { SUMMARIES } from './catalog.js';
 import type { CommandContext } from '../context.js';
-import { durationIn, intIn, parseHost, parsePort, fromEnv } from '../config.js';
+import { durationIn, fromEnv, intIn, parseHost, parsePort } from '../config.js';
 import { ListenError, SqsdemoError } from '../errors.js';
 import { normalizeOrigin } from '../localsqs/browser-policy.js';
 import { DEFAULT_LIMITS } from '../localsqs/limits.js';
@@ -51,10 +51,10 @@ export function registerSqs(program: Command, ctx: CommandContext): void {
     .command('sqs')
     .summary(SUMMARIES.sqs)
     .description(
-      'Serve the Amazon SQS API for standard queues on HTTP, so every role (and the AWS SDKs, ' +
+      'Serve the Amazon SQS API for standard and FIFO queues on HTTP, so every role (and the AWS SDKs, ' +
         'the AWS CLI and boto3) runs with no AWS account: AWS JSON 1.0 (SDK v3) and the Query ' +
         'protocol. Visibility timeouts, delays, retention, long polling, message attributes and ' +
-        'dead-letter redrive behave as AWS documents them.\n\n' +
+        'dead-letter redrive and message move tasks behave as AWS documents them.\n\n' +
         'Listens on 127.0.0.1 unless --host says otherwise. Any signature is accepted unless ' +
         '--credentials is given: then every request must be SigV4-signed with that key. Browser ' +
         'requests from web pages are refused unless their origin is allowed with --cors-origin.\n\n' +

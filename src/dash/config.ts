@@ -42,6 +42,9 @@ export interface DashConfig {
   /** Keep the data log after dash ends (the user named it); otherwise it is a temp file, removed. */
   readonly keepDataLog?: boolean;
 
+  /** load --groups on FIFO queues (dash --fifo): message groups the load spreads bodies over. */
+  readonly groups?: number;
+
   // setup (queues dash creates when missing)
   readonly visibilityTimeout: number;
   readonly maxReceiveCount: number;
@@ -60,6 +63,8 @@ export const DASH_DEFAULTS = Object.freeze({
   plainDurationMs: 10_000,
   summaryEveryMs: 2_000,
   drainMs: 5_000,
+  /** dash --fifo: message groups of the load. */
+  groups: 16,
 });
 
 /** Access events a second serve sends dash (the rest are counted, not sent). */
@@ -114,5 +119,6 @@ export function loadArgs(config: DashConfig, serveUrl: string): string[] {
   ];
   if (config.malformedKinds !== undefined) args.push('--malformed-kinds', config.malformedKinds.join(','));
   if (config.seed !== undefined) args.push('--seed', String(config.seed));
+  if (config.sqs.fifo) args.push('--groups', String(config.groups ?? DASH_DEFAULTS.groups));
   return args;
 }

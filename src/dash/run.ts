@@ -14,10 +14,11 @@ import { formatFinal, formatSummary } from './plain.js';
 import { CHILD_NAMES } from './state.js';
 import type { DashState } from './state.js';
 import { createDashStore, type DashStore } from './store.js';
+import { initialState } from './state.js';
 import { createSupervisor, type Supervisor } from './supervisor.js';
 
 export async function runDash(config: DashConfig, ctx: CommandContext): Promise<void> {
-  const store = createDashStore({ publishMs: config.tty ? 100 : 0 });
+  const store = createDashStore({ publishMs: config.tty ? 100 : 0, initial: { ...initialState(), fifo: config.sqs.fifo } });
   const supervisor = createSupervisor(config, store, ctx.env);
   try {
     if (config.tty) {
@@ -64,6 +65,10 @@ export function dashVerdict(state: DashState, tty: boolean): void {
     const message = `${crashed.map((n) => `${n} (${state.children[n].signal ?? `exit ${state.children[n].exitCode ?? '?'}`})`).join(', ')} crashed (see the lines above)`;
     const hint = 'run the role alone with the same flags to see its full output';
     throw code !== undefined && code !== null ? new SqsdemoError(message, 'E_ROLE_FAILED', code, hint) : new CheckFailedError(message, hint);
+  }
+  const violations = state.work?.orderViolations ?? 0;
+  if (violations > 0) {
+    throw new CheckFailedError(`FIFO order violations: work processed ${violations} messages after a later message of their group`, 'a bug in the reader or the SQS engine: see work\'s data log');
   }
   if (!b.known || b.missing !== 0) {
     // On a terminal the user quit by hand; say so, but an unknown balance is not a failure there.

@@ -15,7 +15,13 @@
  * every request sent has its answer (or its timeout).
  */
 import type { Clock, Timer } from '../util/clock.js';
-import type { PayloadPlan } from './payloads.js';
+import type { PayloadPlan, RequestSlot } from './payloads.js';
+
+/** A plan that may hold requests back (load --groups: one request in flight per group). */
+interface GatedPlan extends PayloadPlan {
+  ready?(): boolean;
+  done?(slot: RequestSlot): void;
+}
 import type { Sender } from './sender.js';
 import type { LoadStats } from './stats.js';
 
@@ -28,7 +34,7 @@ export interface GeneratorOptions {
 }
 
 export interface GeneratorDeps {
-  readonly plan: PayloadPlan;
+  readonly plan: GatedPlan;
   readonly sender: Sender;
   /** The schedule and latencies are on its monotonic() time. */
   readonly clock: Clock;
@@ -103,6 +109,7 @@ export function createLoadGenerator(options: GeneratorOptions, deps: GeneratorDe
     stats.recordSent();
     sender.send(slot, (outcome, id) => {
       inFlight--;
+      plan.done?.(slot);
       stats.recordOutcome(slot, outcome, clock.monotonic() - scheduledAt, id);
       deps.onAnswer?.();
       if (endReason !== undefined) maybeFinish();
@@ -130,7 +137,7 @@ export function createLoadGenerator(options: GeneratorOptions, deps: GeneratorDe
   function pumpOnce(): void {
     if (!started || paused || endReason !== undefined) return;
     if (rate === undefined) {
-      while (inFlight < concurrency && endReason === undefined) issue(clock.monotonic());
+      while (inFlight < concurrency && endReason === undefined && (plan.ready?.() ?? true)) issue(clock.monotonic());
       return;
     }
     const now = clock.monotonic();
@@ -138,6 +145,7 @@ export function createLoadGenerator(options: GeneratorOptions, deps: GeneratorDe
       const at = due();
       if (at >= deadline) return endSending('duration');
       if (at > now) break;
+      if (plan.ready?.() === false) break; // every group has a request in flight: it waits in the backlog
       k++;
       issue(at);
     }

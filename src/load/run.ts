@@ -18,6 +18,8 @@ import { readControl } from './control.js';
 import { createLoadFormatter } from './format.js';
 import { createLoadGenerator } from './generator.js';
 import { createPayloadPlan } from './payloads.js';
+import { groupedPlan } from './groups.js';
+import { randomBytes } from 'node:crypto';
 import { createHttpSender, probeWriter, type Sender } from './sender.js';
 import { LoadStats, toCounts } from './stats.js';
 import { verifyAccepted } from './verify.js';
@@ -40,7 +42,8 @@ export async function runLoad(config: LoadConfig, ctx: CommandContext, deps: Loa
   const emit = createEventSink<LoadEvent>(ctx.stdout, config.json, createLoadFormatter(config));
   if (deps.sender === undefined) await probeWriter(config.url, Math.min(config.timeoutMs, 5_000));
 
-  const plan = createPayloadPlan(config);
+  const basePlan = createPayloadPlan(config);
+  const plan = config.groups === undefined ? basePlan : groupedPlan(basePlan, config.groups, randomBytes(3).toString('hex'));
   const stats = new LoadStats(config.verify !== undefined);
   const sender = deps.sender ?? createHttpSender(config.url, { connections: config.concurrency, timeoutMs: config.timeoutMs, collectIds: config.verify !== undefined }, ctx.env);
 
@@ -134,6 +137,7 @@ export async function runLoad(config: LoadConfig, ctx: CommandContext, deps: Loa
     } finally {
       if (deps.sqsClient === undefined) client.destroy();
     }
+    if (verify.order && verify.order.violations > 0) reasons.push(`${verify.order.violations} messages were processed after a later message of their group (FIFO order violations)`);
     if (verify.missing > 0) reasons.push(`${verify.missing} of ${verify.accepted} accepted messages were not found in the queues${config.verify.dataLog ? ' or the data log' : ''}`);
   }
   const { count: _count, ...latencyMs } = stats.latency.percentiles();

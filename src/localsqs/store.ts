@@ -7,7 +7,9 @@
 import type { Clock } from '../util/clock.js';
 import { invalidAddress, overLimit, queueDoesNotExist } from './errors.js';
 import { DEFAULT_LIMITS, type EndpointLimits } from './limits.js';
-import { Queue, type HeldBytes } from './queue.js';
+import { FifoQueue } from './fifo-queue.js';
+import { MoveTasks } from './move-tasks.js';
+import { Queue, type HeldBytes, type MessageQueue } from './queue.js';
 
 export const ACCOUNT_ID = '000000000000';
 
@@ -22,13 +24,21 @@ export class QueueStore {
   readonly clock: Clock;
   readonly region: string;
   readonly limits: EndpointLimits;
-  private readonly queues = new Map<string, Queue>();
+  private readonly queues = new Map<string, MessageQueue>();
   private readonly held: HeldBytes = { bytes: 0 };
+  /** Message move tasks out of dead-letter queues. */
+  readonly moves: MoveTasks;
 
   constructor(options: StoreOptions) {
     this.clock = options.clock;
     this.region = options.region ?? 'us-east-1';
     this.limits = options.limits ?? DEFAULT_LIMITS;
+    this.moves = new MoveTasks({ clock: this.clock, byArn: (arn) => this.byArn(arn), sourcesOf: (arn) => this.sourcesOf(arn) });
+  }
+
+  /** Queues whose RedrivePolicy names `arn` as their dead-letter queue. */
+  sourcesOf(arn: string): MessageQueue[] {
+    return this.list().filter((q) => q.settings.redrivePolicy?.deadLetterTargetArn === arn);
   }
 
   /** Bytes held across every queue (payload plus bookkeeping per message). */
@@ -51,42 +61,40 @@ export class QueueStore {
     return `${baseUrl}/${ACCOUNT_ID}/${name}`;
   }
 
-  get(name: string): Queue | undefined {
+  get(name: string): MessageQueue | undefined {
     return this.queues.get(name);
   }
 
-  byArn(arn: string): Queue | undefined {
+  byArn(arn: string): MessageQueue | undefined {
     const name = arn.slice(arn.lastIndexOf(':') + 1);
     const queue = this.queues.get(name);
     return queue !== undefined && queue.arn === arn ? queue : undefined;
   }
 
   /** The queue a QueueUrl names; QueueDoesNotExist when there is none. */
-  byUrl(url: string): Queue {
+  byUrl(url: string): MessageQueue {
     const queue = this.queues.get(queueNameFromUrl(url));
     if (queue === undefined) throw queueDoesNotExist();
     return queue;
   }
 
-  create(name: string): Queue {
+  /** A new queue: a FifoQueue when `fifo` (its name ends in .fifo), else a standard Queue. */
+  create(name: string, fifo = false): MessageQueue {
     if (this.queues.size >= this.limits.maxQueues) {
       throw overLimit(`The endpoint already has ${this.queues.size} queues, its maximum; delete some, or start sqsdemo sqs with a larger --max-queues.`);
     }
-    const queue = new Queue(name, this.arnOf(name), this.clock.now(), {
-      clock: this.clock,
-      held: this.held,
-      queueByArn: (arn) => this.byArn(arn),
-    });
+    const deps = { clock: this.clock, held: this.held, queueByArn: (arn: string) => this.byArn(arn) };
+    const queue = fifo ? new FifoQueue(name, this.arnOf(name), this.clock.now(), deps) : new Queue(name, this.arnOf(name), this.clock.now(), deps);
     this.queues.set(name, queue);
     return queue;
   }
 
-  delete(queue: Queue): void {
+  delete(queue: MessageQueue): void {
     if (this.queues.get(queue.name) === queue) this.queues.delete(queue.name);
     queue.close();
   }
 
-  list(): Queue[] {
+  list(): MessageQueue[] {
     return [...this.queues.values()];
   }
 
@@ -99,6 +107,7 @@ export class QueueStore {
 
   /** Answer all long polls with no messages and stop every timer. */
   close(): void {
+    this.moves.close();
     for (const q of this.queues.values()) q.close();
   }
 }

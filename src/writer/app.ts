@@ -5,11 +5,12 @@
  * which counts it, reports it to the access log and closes the connection
  * while draining.
  */
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import polka, { type Polka, type Request } from 'polka';
 import { PROMETHEUS_CONTENT_TYPE } from '../telemetry/prometheus.js';
 import type { Clock } from '../util/clock.js';
-import { EnqueueError } from './batch-types.js';
+import { EnqueueError, type MessageGroup } from './batch-types.js';
 import type { SendBatcher } from './batcher.js';
 import { MESSAGE_PATH, type RequestValidator } from './contract.js';
 import { declaresTooLarge, hasLargeUnreadBody, isJsonContentType, readBody } from './http-body.js';
@@ -32,6 +33,8 @@ export interface WriterAppDeps {
   readonly requestTimeoutMs: number;
   /** Largest request body read (bytes); larger is 413. */
   readonly maxRequestBytes: number;
+  /** The queue is FIFO: every request needs a `group`; each gets a deduplication id. */
+  readonly fifo?: boolean;
   readonly onAccess?: AccessListener;
   /** A route handler threw (a bug); the request is answered 500 either way. */
   readonly onInternalError?: (err: unknown) => void;
@@ -104,13 +107,21 @@ export function createWriterApp(deps: WriterAppDeps): WriterApp {
     }
     const violation = validate(value);
     if (violation) return fail(req, res, start, { status: 400, ...violation });
-    const body = (value as { body: string }).body;
+    const { body, group: groupId, deduplicationId } = value as { body: string; group?: string; deduplicationId?: string };
+    if (deps.fifo === true && groupId === undefined) {
+      return fail(req, res, start, { status: 400, code: 'group_missing', message: 'group is required: the queue is a FIFO queue (messages of one group are delivered in order)' });
+    }
+    if (deps.fifo !== true && deduplicationId !== undefined) {
+      return fail(req, res, start, { status: 400, code: 'deduplication_not_fifo', message: 'deduplicationId is for FIFO queues only; this queue is a standard queue' });
+    }
     if (hasRefusedCharacters(body)) return fail(req, res, start, { status: 400, code: 'invalid_characters', message: INVALID_CHARACTERS_MESSAGE });
     const bytes = utf8Bytes(body);
     if (bytes > state.maxMessageBytes) return fail(req, res, start, { status: 400, code: 'body_too_large', message: tooLargeMessage(bytes, state.maxMessageBytes) });
     if (!state.healthy) return answer(req, res, start, 503, errorJson(ANSWERS.unavailable), state.reason);
     try {
-      const id = await batcher.enqueue(body, bytes, start + deps.requestTimeoutMs);
+      // FIFO: a deduplication id per request unless the client gave one, kept across the writer's retries.
+      const group: MessageGroup | undefined = groupId === undefined ? undefined : { groupId, ...(deps.fifo === true ? { dedupId: deduplicationId ?? randomUUID() } : {}) };
+      const id = await batcher.enqueue(body, bytes, start + deps.requestTimeoutMs, group);
       metrics.enqueuedIn(clock.monotonic() - start);
       answer(req, res, start, 201, acceptedJson(id));
     } catch (err) {

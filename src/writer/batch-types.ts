@@ -8,6 +8,16 @@ import type { SqsErrorClass } from '../sqs/errors.js';
 export interface BatchEntry {
   readonly Id: string;
   readonly MessageBody: string;
+  /** FIFO queues (and fair standard queues): the message group. */
+  readonly MessageGroupId?: string;
+  /** FIFO queues: the same on every retry of this message, so SQS enqueues it once. */
+  readonly MessageDeduplicationId?: string;
+}
+
+/** A message's FIFO fields as the writer received them (the dedup id already chosen). */
+export interface MessageGroup {
+  readonly groupId: string;
+  readonly dedupId?: string;
 }
 
 export interface BatchFailure {

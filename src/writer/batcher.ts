@@ -21,7 +21,7 @@ import { systemClock, type Clock, type Timer } from '../util/clock.js';
 import { classifySendError } from './send-errors.js';
 import {
   EnqueueError,
-  type BatchEntry, type BatchResult, type BatcherObserver, type SendBatchFn, type SendErrorClass,
+  type BatchEntry, type BatchResult, type BatcherObserver, type MessageGroup, type SendBatchFn, type SendErrorClass,
 } from './batch-types.js';
 
 /** SQS's limits for SendMessageBatch. */
@@ -51,6 +51,7 @@ export interface SendBatcherOptions {
 interface Item {
   readonly body: string;
   readonly bytes: number;
+  readonly group: MessageGroup | undefined;
   /** Clock time after which the entry is not sent (again). */
   readonly deadline: number;
   attempts: number;
@@ -108,12 +109,12 @@ export class SendBatcher {
    * Enqueue one message body (`bytes` = its UTF-8 size, already checked against the queue's limit).
    * `deadline` is a time on the clock's monotonic() scale. Resolves with the MessageId; rejects with EnqueueError.
    */
-  enqueue(body: string, bytes: number, deadline: number): Promise<string> {
+  enqueue(body: string, bytes: number, deadline: number, group?: MessageGroup): Promise<string> {
     if (this.aborted) return Promise.reject(new EnqueueError('unavailable', 'the writer is stopping'));
     if (this.outstandingItems >= this.o.maxOutstanding) return Promise.reject(new EnqueueError('unavailable', 'too many messages waiting for SQS'));
     this.outstandingItems++;
     return new Promise<string>((resolve, reject) => {
-      this.add({ body, bytes, deadline, attempts: 0, settled: false, resolve, reject });
+      this.add({ body, bytes, group, deadline, attempts: 0, settled: false, resolve, reject });
     });
   }
 
@@ -194,7 +195,7 @@ export class SendBatcher {
       return false;
     });
     if (items.length === 0) return;
-    const entries: BatchEntry[] = items.map((item, i) => ({ Id: IDS[i]!, MessageBody: item.body }));
+    const entries: BatchEntry[] = items.map((item, i) => (item.group === undefined ? { Id: IDS[i]!, MessageBody: item.body } : entryWithGroup(IDS[i]!, item.body, item.group)));
     this.inflightBatches++;
     this.sending.add(items);
     const started = now;
@@ -294,4 +295,8 @@ export class SendBatcher {
 function networkCode(err: unknown): string {
   const e = err as { code?: string; name?: string } | undefined;
   return e?.code ?? e?.name ?? 'network error';
+}
+
+function entryWithGroup(id: string, body: string, group: MessageGroup): BatchEntry {
+  return { Id: id, MessageBody: body, MessageGroupId: group.groupId, ...(group.dedupId !== undefined ? { MessageDeduplicationId: group.dedupId } : {}) };
 }

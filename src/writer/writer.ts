@@ -46,6 +46,8 @@ export interface WriterOptions {
   readonly onInternalError?: (err: unknown) => void;
   /** swagger.yml's text (default: the embedded asset). */
   readonly swaggerText?: string;
+  /** The queue is FIFO (its name ends in .fifo): requests need a `group`. */
+  readonly fifo?: boolean;
 }
 
 export interface DrainReport {
@@ -93,6 +95,7 @@ export function createWriter(options: WriterOptions): Writer {
     clock,
     requestTimeoutMs: options.requestTimeoutMs ?? WRITER_DEFAULTS.requestTimeoutMs,
     maxRequestBytes: options.maxRequestBytes ?? WRITER_DEFAULTS.maxRequestBytes,
+    fifo: options.fifo ?? options.queueName.endsWith('.fifo'),
     ...(options.onAccess ? { onAccess: options.onAccess } : {}),
     ...(options.onInternalError ? { onInternalError: options.onInternalError } : {}),
     ...(options.totalMetrics ? { totalMetrics: options.totalMetrics } : {}),

@@ -23,6 +23,13 @@ describe("dash's verdict", () => {
     assert.equal(exitOf(() => dashVerdict(drained(), false)), ExitCode.Ok);
   });
 
+  it('is 1 when work reports FIFO order violations, even with the balance holding', () => {
+    const d = drained();
+    const violated = { ...d, fifo: true, work: { ...d.work!, orderViolations: 1 } };
+    assert.equal(exitOf(() => dashVerdict(violated, false)), ExitCode.Failed);
+    assert.equal(exitOf(() => dashVerdict({ ...violated, work: { ...d.work!, orderViolations: 0 } }, false)), ExitCode.Ok);
+  });
+
   it('is 1 when the balance does not hold', () => {
     const lost = fold([workStats(480)], drained());
     assert.equal(exitOf(() => dashVerdict(lost, false)), ExitCode.Failed);
