@@ -17,6 +17,7 @@ import { registerServe } from './commands/serve.js';
 import { registerWork } from './commands/work.js';
 import { registerLoad } from './commands/load.js';
 import { registerDash } from './commands/dash.js';
+import { registerReport } from './commands/report.js';
 
 /** Each subcommand registers itself; add one here only when it works. */
 const COMMANDS: ReadonlyArray<(program: Command, ctx: CommandContext) => void> = [
@@ -26,6 +27,7 @@ const COMMANDS: ReadonlyArray<(program: Command, ctx: CommandContext) => void> =
   registerWork,
   registerLoad,
   registerDash,
+  registerReport,
 ];
 
 export interface CliIo {

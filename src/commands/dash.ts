@@ -1,5 +1,7 @@
 /** `sqsdemo dash`: run the whole pipeline (endpoint, setup, serve, work, load) and draw it live. */
 import { Option, type Command } from 'commander';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { CommandContext } from './context.js';
 import { addSqsOptions, sqsConfigFrom } from './sqs-options.js';
 import { type Env, durationIn, floatIn, intIn } from '../config.js';
@@ -29,6 +31,7 @@ interface DashFlags {
   maxReceiveCount: number;
   drainTimeout: number;
   summaryEvery: number;
+  dataLog?: string;
 }
 
 export function registerDash(program: Command, ctx: CommandContext): void {
@@ -41,7 +44,8 @@ export function registerDash(program: Command, ctx: CommandContext): void {
         "original's tmux did: the HTTP log, the reader's stats, the client's stats. Above them: queue depth, " +
         'throughput, latency and the balance: accepted = processed + dead-lettered + still queued.\n\n' +
         'Keys: q quit (stops load, serve, work, then the endpoint, and prints the final balance), ' +
-        'p pause/resume the load, + / - change its rate, ? help.\n\n' +
+        'p pause/resume the load, + / - change its rate, r write the report of this run (`sqsdemo report` of ' +
+        "work's data log; a temp file unless --data-log keeps it), ? help.\n\n" +
         'Without a terminal (a pipe, CI, --no-tty) it draws nothing: it runs for --duration (default 10s), ' +
         'prints a summary line every few seconds, drains, and exits 0 only when the balance holds exactly.',
     );
@@ -63,6 +67,7 @@ export function registerDash(program: Command, ctx: CommandContext): void {
     .addOption(new Option('--visibility-timeout <s>', 'setup: VisibilityTimeout of the main queue when dash creates it, seconds').default(DEFAULT_TOPOLOGY.visibilityTimeout).argParser(intIn(0, 43_200)))
     .addOption(new Option('--max-receive-count <n>', 'setup: receives before a message is dead-lettered, when dash creates the queue').default(DEFAULT_TOPOLOGY.maxReceiveCount).argParser(intIn(1, 1000)))
     .addOption(new Option('--drain-timeout <duration>', 'at stop: wait at most this long for work to empty the queue').default(DASH_DEFAULTS.drainMs, '5s').argParser(durationIn(0, 600_000)))
+    .addOption(new Option('--data-log <file>', "keep work's data log (CSV, one line per handled message) in this file, for `sqsdemo report` (default: a temp file, removed at the end)"))
     .addOption(new Option('--summary-every <duration>', 'without a terminal: a summary line this often').default(DASH_DEFAULTS.summaryEveryMs, '2s').argParser(durationIn(100, 3_600_000)))
     .action(async (flags: DashFlags) => {
       const sqs = sqsConfigFrom(cmd.opts(), ctx.env);
@@ -89,6 +94,8 @@ export function registerDash(program: Command, ctx: CommandContext): void {
         seed: flags.seed,
         visibilityTimeout: flags.visibilityTimeout,
         maxReceiveCount: flags.maxReceiveCount,
+        dataLog: flags.dataLog !== undefined ? resolve(flags.dataLog) : join(tmpdir(), `sqsdemo-dash-${process.pid}-${Date.now()}.csv`),
+        keepDataLog: flags.dataLog !== undefined,
       });
       await runDash(config, ctx);
     });

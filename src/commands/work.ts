@@ -12,7 +12,7 @@ import { createWorkFormatter } from '../reader/format.js';
 import { createSimulatedProcessor } from '../reader/processor.js';
 import { mulberry32 } from '../reader/random.js';
 import { createReader } from '../reader/reader.js';
-import { systemReaderClock } from '../reader/clock.js';
+import { systemClock } from '../util/clock.js';
 
 interface WorkFlags {
   pollers: number;
@@ -51,7 +51,7 @@ export function registerWork(program: Command, ctx: CommandContext): void {
     .addOption(new Option('--seed <n>', 'seed for the failure draws, for repeatable runs (default: random)').argParser(intIn(0, 4_294_967_295)))
     .addOption(new Option('--retry-delay <duration>', 'on failure, make the message visible again after this long (e.g. 0s, 2s, 1m; default: the queue visibility timeout)').argParser(durationIn(0, 43_200_000)))
     .addOption(new Option('--drain-timeout <duration>', 'at stop, wait this long for running tasks before handing their messages back').default(10_000, '10s').argParser(durationIn(0, 3_600_000)))
-    .addOption(new Option('--data-log <file>', 'append one CSV line per handled message: now_ms,SentTimestamp,pass|fail,ApproximateReceiveCount,SenderId,MessageId,"body"'))
+    .addOption(new Option('--data-log <file>', 'append one CSV line per handled message, written before its delete (so it survives kill -9): now_ms,SentTimestamp,pass|fail,ApproximateReceiveCount,SenderId,MessageId,"body"'))
     .option('--json', 'print one JSON event per line (ready, receive, stats every 1 s, stopped) instead of human lines')
     .action(async (flags: WorkFlags) => {
       const sqsConfig = sqsConfigFrom(cmd.opts(), ctx.env);
@@ -73,7 +73,7 @@ export function registerWork(program: Command, ctx: CommandContext): void {
         maxSockets: config.pollers + 32,
         requestTimeoutMs: config.waitSeconds * 1000 + 15_000,
       });
-      const processor = createSimulatedProcessor({ workMs: flags.workMs, failRate: flags.failRate, random: mulberry32(seed), clock: systemReaderClock });
+      const processor = createSimulatedProcessor({ workMs: flags.workMs, failRate: flags.failRate, random: mulberry32(seed), clock: systemClock });
       const reader = createReader(config, { client, sqs: sqsConfig, processor, emit, ...(dataLog ? { dataLog } : {}) });
       const onAbort = (): void => void reader.stop((ctx.signal.reason as Error | undefined)?.message ?? 'stop requested');
       try {

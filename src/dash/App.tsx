@@ -19,6 +19,8 @@ export interface DashControls {
   quit(): void;
   togglePause(): void;
   changeRate(dir: 1 | -1): void;
+  /** Write the report of this run (the `r` key); absent when there is no data log. */
+  writeReport?(): void;
 }
 
 export interface AppProps {
@@ -49,6 +51,7 @@ export function App({ store, controls, size }: AppProps) {
       else if (input === '+' || input === '=') controls.changeRate(1);
       else if (input === '-' || input === '_') controls.changeRate(-1);
       else if (input === '?' || input === 'h') setHelp(true);
+      else if ((input === 'r' || input === 'R') && controls.writeReport) controls.writeReport();
     },
     { isActive: isRawModeSupported === true },
   );
@@ -72,7 +75,7 @@ export function App({ store, controls, size }: AppProps) {
           <ClientPane load={load} log={state.clientLog} child={state.children.load} width={right} height={paneHeight} />
         </Box>
       )}
-      <Footer width={width} paused={load?.paused ?? false} rate={load?.rate} warning={state.warnings.at(-1)} />
+      <Footer width={width} paused={load?.paused ?? false} rate={load?.rate} warning={state.warnings.at(-1)} report={controls.writeReport !== undefined} />
     </Box>
   );
 }

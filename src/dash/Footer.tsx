@@ -6,10 +6,12 @@ export interface FooterProps {
   readonly paused: boolean;
   readonly rate: number | undefined;
   readonly warning: string | undefined;
+  /** Show the `r` key (a data log is being written). */
+  readonly report?: boolean;
 }
 
-export function Footer({ width, paused, rate, warning }: FooterProps) {
-  const keys = `q quit · p ${paused ? 'resume' : 'pause'} load · +/- rate${rate !== undefined ? ` (${rate}/s)` : ''} · ? help`;
+export function Footer({ width, paused, rate, warning, report }: FooterProps) {
+  const keys = `q quit · p ${paused ? 'resume' : 'pause'} load · +/- rate${rate !== undefined ? ` (${rate}/s)` : ''}${report ? ' · r report' : ''} · ? help`;
   const room = width - keys.length - 3;
   return (
     <Text wrap="truncate">

@@ -8,6 +8,7 @@ const LINES: readonly string[] = [
   '           endpoint; the final balance is printed in the terminal',
   '  p        pause / resume the load client',
   '  + / -    raise / lower the load rate (requests per second)',
+  '  r        write the report of this run (HTML; the footer shows its path)',
   '  ?        this help (any key closes it)',
   '',
   'Panes',

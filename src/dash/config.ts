@@ -37,6 +37,10 @@ export interface DashConfig {
   /** ms; undefined: the queue's visibility timeout. */
   readonly retryDelayMs: number | undefined;
   readonly seed: number | undefined;
+  /** work's --data-log: the CSV the `r` key draws (`sqsdemo report`). */
+  readonly dataLog?: string;
+  /** Keep the data log after dash ends (the user named it); otherwise it is a temp file, removed. */
+  readonly keepDataLog?: boolean;
 
   // setup (queues dash creates when missing)
   readonly visibilityTimeout: number;
@@ -87,6 +91,7 @@ export function workArgs(config: DashConfig, sqs: readonly string[]): string[] {
   if (config.pollers !== undefined) args.push('--pollers', String(config.pollers));
   if (config.retryDelayMs !== undefined) args.push('--retry-delay', `${config.retryDelayMs}ms`);
   if (config.seed !== undefined) args.push('--seed', String(config.seed));
+  if (config.dataLog !== undefined) args.push('--data-log', config.dataLog);
   return args;
 }
 

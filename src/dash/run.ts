@@ -4,6 +4,7 @@
  * final balance. Exits 0 without a terminal only when the balance holds
  * exactly and no role crashed.
  */
+import { rm } from 'node:fs/promises';
 import type { CommandContext } from '../commands/context.js';
 import { CheckFailedError } from '../errors.js';
 import { sleep } from '../util/abort.js';
@@ -17,13 +18,19 @@ import { createSupervisor, type Supervisor } from './supervisor.js';
 export async function runDash(config: DashConfig, ctx: CommandContext): Promise<void> {
   const store = createDashStore({ publishMs: config.tty ? 100 : 0 });
   const supervisor = createSupervisor(config, store, ctx.env);
-  if (config.tty) {
-    const { runTty } = await import('./tty.js');
-    await runTty(config, ctx, store, supervisor);
-  } else {
-    await runPlain(config, ctx, store, supervisor);
+  try {
+    if (config.tty) {
+      const { runTty } = await import('./tty.js');
+      await runTty(config, ctx, store, supervisor);
+    } else {
+      await runPlain(config, ctx, store, supervisor);
+    }
+  } finally {
+    // A data log dash chose itself (no --data-log) goes with the run.
+    if (config.dataLog !== undefined && !config.keepDataLog) await rm(config.dataLog, { force: true }).catch(() => undefined);
   }
   ctx.stdout.write(formatFinal(store.getState()));
+  if (config.dataLog !== undefined && config.keepDataLog) ctx.stdout.write(`data log: ${config.dataLog} (draw it: sqsdemo report ${config.dataLog})\n`);
   verdict(store, config.tty);
 }
 

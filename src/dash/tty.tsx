@@ -4,11 +4,13 @@
  * screen still live (their statuses change as they drain), then leave the
  * alternate screen so the final balance lands in the normal terminal.
  */
+import { relative } from 'node:path';
 import { render } from 'ink';
 import type { CommandContext } from '../commands/context.js';
 import { aborted, sleep } from '../util/abort.js';
 import { App } from './App.js';
 import type { DashConfig } from './config.js';
+import { writeRunReport } from './report-key.js';
 import type { DashStore } from './store.js';
 import type { Supervisor } from './supervisor.js';
 
@@ -18,8 +20,25 @@ const LEAVE_ALT = '\x1b[?1049l';
 export async function runTty(config: DashConfig, ctx: CommandContext, store: DashStore, supervisor: Supervisor): Promise<void> {
   let quit!: () => void;
   const quitting = new Promise<void>((resolve) => (quit = resolve));
+  const startedMs = Date.now();
+  const reports: string[] = [];
+  // The `r` key: the path (or the trouble) shows in the footer, and again after the screen closes.
+  const writeReport = (): void => {
+    const say = (message: string): void => store.dispatch({ kind: 'event', event: { role: 'work', type: 'warn', t: Date.now(), message } });
+    say('writing the report...');
+    writeRunReport(config, { sinceMs: startedMs, nowMs: Date.now() }).then(
+      (path) => {
+        reports.push(path);
+        // The footer is one line: a path under the working directory is shown relative to it.
+        const shown = relative(process.cwd(), path);
+        say(`report written: ${shown.startsWith('..') ? path : shown}`);
+      },
+      (err: unknown) => say(`report failed: ${(err as Error).message}`),
+    );
+  };
   ctx.stdout.write(ENTER_ALT);
-  const app = render(<App store={store} controls={{ quit, togglePause: () => supervisor.togglePause(), changeRate: (d) => supervisor.changeRate(d) }} />, {
+  const controls = { quit, togglePause: () => supervisor.togglePause(), changeRate: (d: 1 | -1) => supervisor.changeRate(d), ...(config.dataLog !== undefined ? { writeReport } : {}) };
+  const app = render(<App store={store} controls={controls} />, {
     stdout: ctx.stdout as NodeJS.WriteStream,
     stdin: ctx.stdin as NodeJS.ReadStream,
     exitOnCtrlC: false,
@@ -44,6 +63,7 @@ export async function runTty(config: DashConfig, ctx: CommandContext, store: Das
     app.unmount();
     await app.waitUntilExit().catch(() => undefined);
     ctx.stdout.write(LEAVE_ALT);
+    for (const path of reports) ctx.stdout.write(`report: ${path}\n`);
   }
   if (startError !== undefined) throw startError;
 }

@@ -4,16 +4,24 @@
  * `lingerMs` after its first entry. Every entry settles exactly once: ok, or
  * failed after `maxAttempts` (each failure is reported through `onProblem`
  * first, so nothing is dropped silently). Failed entries and failed calls are
- * retried with exponential backoff; a fatal error (queue gone) settles at once.
+ * retried with exponential backoff; an entry SQS refused as the sender's fault,
+ * or a fatal error (queue gone), settles at once.
+ * Its timers (linger, backoff) run on the injected clock.
  */
 import { backoffMs } from '../util/abort.js';
-import type { ReaderClock } from './clock.js';
+import type { Clock, Timer } from '../util/clock.js';
+import type { RandomSource } from './random.js';
 
 /** One entry of a batch answer that SQS refused. `index` is its position in the batch. */
 export interface BatchFailure {
   readonly index: number;
   readonly code: string;
   readonly message: string;
+  /**
+   * SQS says the request was at fault (e.g. ReceiptHandleIsInvalid,
+   * MessageNotInflight): sending it again cannot succeed, so it is not retried.
+   */
+  readonly senderFault?: boolean;
 }
 
 /** Send one batch; resolve with the refused entries, throw when the call itself failed. */
@@ -22,8 +30,8 @@ export type SendBatch<E> = (entries: readonly E[]) => Promise<readonly BatchFail
 export type EntryOutcome = { readonly ok: true } | { readonly ok: false; readonly code: string; readonly message: string };
 
 export interface BatchProblem {
-  /** 'retrying': will try again; 'gave-up': the entries settled as failed. */
-  readonly kind: 'retrying' | 'gave-up';
+  /** 'retrying': will try again; 'gave-up': settled as failed after the last attempt; 'refused': SQS refused them as the sender's fault, settled as failed without retrying. */
+  readonly kind: 'retrying' | 'gave-up' | 'refused';
   readonly entries: number;
   readonly code: string;
   readonly message: string;
@@ -39,7 +47,9 @@ export interface BatcherOptions<E> {
   readonly lingerMs: number;
   /** Tries per entry, including the first. */
   readonly maxAttempts: number;
-  readonly clock: ReaderClock;
+  readonly clock: Pick<Clock, 'setTimer'>;
+  /** Jitter for the backoff (default Math.random). */
+  readonly random?: RandomSource;
   /** A call error after which retrying is pointless (e.g. the queue is gone). */
   readonly isFatal: (err: unknown) => boolean;
   /** Short error code for reports. */
@@ -57,7 +67,7 @@ interface Item<E> {
 
 export class Batcher<E> {
   private queue: Item<E>[] = [];
-  private timer: NodeJS.Timeout | undefined;
+  private timer: Timer | undefined;
   /** Entries added and not yet settled (queued, in a call, or waiting to retry). */
   private outstanding = 0;
   private idleWaiters: Array<() => void> = [];
@@ -94,11 +104,11 @@ export class Batcher<E> {
   private enqueue(item: Item<E>): void {
     this.queue.push(item);
     if (this.queue.length >= this.options.maxBatch) this.sendQueued();
-    else if (this.timer === undefined) this.timer = setTimeout(() => this.sendQueued(), this.options.lingerMs);
+    else this.timer ??= this.options.clock.setTimer(() => this.sendQueued(), this.options.lingerMs);
   }
 
   private sendQueued(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer?.cancel();
     this.timer = undefined;
     while (this.queue.length > 0) void this.sendBatch(this.queue.splice(0, this.options.maxBatch));
   }
@@ -121,30 +131,37 @@ export class Batcher<E> {
     }
     const failed = new Map(failures.map((f) => [f.index, f]));
     const again: Item<E>[] = [];
+    const refused: Item<E>[] = [];
     let first: BatchFailure | undefined;
+    let firstRefusal: BatchFailure | undefined;
     items.forEach((item, index) => {
       const f = failed.get(index);
       if (f === undefined) item.settle({ ok: true });
-      else {
+      else if (f.senderFault) {
+        refused.push(item);
+        firstRefusal ??= f;
+      } else {
         again.push(item);
         first ??= f;
       }
     });
+    if (firstRefusal !== undefined) this.giveUp(refused, firstRefusal.code, firstRefusal.message, 'refused');
     if (first !== undefined) this.retryOrGiveUp(again, first.code, first.message);
   }
 
   /** Items of one call share an attempt count, so they retry (or give up) together. */
   private retryOrGiveUp(items: Item<E>[], code: string, message: string): void {
     const attempt = items[0]?.attempt ?? 0;
-    if (attempt >= this.options.maxAttempts) {
-      this.options.onProblem({ kind: 'gave-up', entries: items.length, code, message, attempt });
-      for (const item of items) item.settle({ ok: false, code, message });
-      return;
-    }
+    if (attempt >= this.options.maxAttempts) return this.giveUp(items, code, message);
     this.options.onProblem({ kind: 'retrying', entries: items.length, code, message, attempt });
-    void this.options.clock.sleep(backoffMs(attempt - 1, 100, 5_000)).then(() => {
+    this.options.clock.setTimer(() => {
       for (const item of items) this.enqueue(item);
-    });
+    }, backoffMs(attempt - 1, 100, 5_000, this.options.random));
+  }
+
+  private giveUp(items: Item<E>[], code: string, message: string, kind: 'gave-up' | 'refused' = 'gave-up'): void {
+    this.options.onProblem({ kind, entries: items.length, code, message, attempt: items[0]?.attempt ?? 0 });
+    for (const item of items) item.settle({ ok: false, code, message });
   }
 
   private wakeIdle(): void {

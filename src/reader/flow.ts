@@ -59,9 +59,15 @@ export class Flow {
     while (!this.hasRoom() && !until()) await new Promise<void>((resolve) => this.waiters.push(resolve));
   }
 
-  /** Reserve room for one receive; returns its MaxNumberOfMessages (>= 1 when `hasRoom()`). */
-  reserve(): number {
-    const n = Math.max(0, Math.min(MAX_RECEIVE, this.free));
+  /**
+   * Reserve room for one receive if there is room now: its MaxNumberOfMessages
+   * (1-10, never above the free room), or 0 when there is none and the caller
+   * must wait again. Check and reservation are one step: several pollers woken
+   * by one change all see `hasRoom()`, but only those that reserve in time get any.
+   */
+  tryReserve(): number {
+    if (!this.hasRoom()) return 0;
+    const n = Math.min(MAX_RECEIVE, this.free);
     this.reserved += n;
     return n;
   }

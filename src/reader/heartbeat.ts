@@ -3,24 +3,28 @@
  * visibility timeout (slow task, or a long wait for a slot) gets its
  * visibility extended to a full timeout again, so no other reader receives
  * it while this one still works on it. Ticks every quarter timeout
- * (100 ms - 5 s), so an extension always lands before the message expires.
+ * (100 ms - 5 s) on the injected clock, so an extension always lands before
+ * the message expires.
  */
-import type { ReaderClock } from './clock.js';
+import { every, type Clock } from '../util/clock.js';
 import type { Held } from './flow.js';
 
 export interface HeartbeatOptions {
   readonly held: () => Iterable<Held>;
   /** The queue's visibility timeout, ms (> 0). */
   readonly visibilityMs: number;
-  readonly clock: ReaderClock;
+  readonly clock: Clock;
   /** Extend one message's visibility by `visibilityMs` from now; resolve true when SQS confirmed. */
   readonly extend: (held: Held) => Promise<boolean>;
 }
 
+export function heartbeatTickMs(visibilityMs: number): number {
+  return Math.min(5_000, Math.max(100, Math.floor(visibilityMs / 4)));
+}
+
 export function startHeartbeat(options: HeartbeatOptions): { stop(): void } {
   const { visibilityMs, clock } = options;
-  const tickMs = Math.min(5_000, Math.max(100, Math.floor(visibilityMs / 4)));
-  const timer = setInterval(() => {
+  const timer = every(clock, heartbeatTickMs(visibilityMs), () => {
     const now = clock.now();
     for (const h of options.held()) {
       if (h.extending || h.visibleUntil - now > visibilityMs / 2) continue;
@@ -30,6 +34,6 @@ export function startHeartbeat(options: HeartbeatOptions): { stop(): void } {
         if (ok) h.visibleUntil = now + visibilityMs;
       });
     }
-  }, tickMs);
-  return { stop: () => clearInterval(timer) };
+  });
+  return { stop: () => timer.cancel() };
 }

@@ -6,7 +6,7 @@
  * when the reader gives up waiting (drain timeout); the task should stop soon.
  */
 import type { ReaderMessage } from './message.js';
-import type { ReaderClock } from './clock.js';
+import type { Clock } from '../util/clock.js';
 import type { RandomSource } from './random.js';
 
 export interface Processor {
@@ -24,7 +24,7 @@ export interface SimulatedProcessorOptions {
   /** Probability in [0, 1] that a task fails (the original: about 1 in 11). */
   readonly failRate: number;
   readonly random: RandomSource;
-  readonly clock: ReaderClock;
+  readonly clock: Pick<Clock, 'sleep'>;
 }
 
 /** The original's task: take `workMs`, fail with probability `failRate`. */

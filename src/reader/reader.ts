@@ -6,6 +6,17 @@
  * timeout), deletes are flushed and unstarted messages handed back at once.
  * Several readers may share one queue; nothing here assumes it is alone.
  *
+ * This file only composes the parts, each with one job:
+ *   flow.ts       room between receiving and processing (capacity, reservations)
+ *   pollers.ts    the receive loops (room first, backoff, pacing)
+ *   task-pool.ts  runs the processor, at most `concurrency` at once; drains
+ *   outcomes.ts   what a finished task means: data log, delete, retry, hand back
+ *   acks.ts       batched deletes (write-ahead) and visibility changes
+ *   heartbeat.ts  extends the visibility of long-held messages
+ *   stats.ts      counters and the periodic stats event
+ *   drain.ts      the order of things at stop
+ * Every timer runs on the injected clock (src/util/clock.ts).
+ *
  * Build, don't start: `createReader()` returns a Reader; `start()` checks the
  * queue and begins; `stop()` drains; `finished` settles when it has stopped
  * (rejecting with a SqsdemoError when a fatal error, e.g. the queue vanished,
@@ -13,22 +24,26 @@
  */
 import { GetQueueUrlCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SqsConfig } from '../config.js';
-import { isQueueMissing, isTransient, awsErrorName, toSqsdemoError } from '../sqs/errors.js';
+import { toSqsdemoError } from '../sqs/errors.js';
 import type { SqsdemoError } from '../errors.js';
 import type { EventSink } from '../telemetry/events.js';
 import type { WorkEvent, WorkStatsEvent, WorkStoppedEvent } from '../telemetry/work-events.js';
-import { backoffMs } from '../util/abort.js';
-import { Batcher, type BatchProblem } from './batcher.js';
-import { systemReaderClock, type ReaderClock } from './clock.js';
-import { toVisibilitySeconds, type ReaderConfig } from './config.js';
+import { every, systemClock, type Clock } from '../util/clock.js';
+import { Acks } from './acks.js';
+import type { ReaderConfig } from './config.js';
 import type { DataLog } from './data-log.js';
-import { Flow, type Held } from './flow.js';
+import { drain } from './drain.js';
+import { Flow } from './flow.js';
 import { startHeartbeat } from './heartbeat.js';
 import type { ReaderMessage } from './message.js';
+import { Outcomes } from './outcomes.js';
+import { runPollers } from './pollers.js';
 import type { Processor } from './processor.js';
-import { ReaderSqs, type DeleteEntry, type VisibilityEntry } from './sqs-calls.js';
-import { ReaderStats } from './stats.js';
+import type { RandomSource } from './random.js';
 import { RecentIds } from './recent-ids.js';
+import { ReaderSqs } from './sqs-calls.js';
+import { ReaderStats } from './stats.js';
+import { TaskPool } from './task-pool.js';
 
 export interface ReaderDeps {
   /** Built with createSqsClient; the reader does not destroy it. */
@@ -37,7 +52,10 @@ export interface ReaderDeps {
   readonly sqs: SqsConfig;
   readonly processor: Processor;
   readonly emit: EventSink<WorkEvent>;
-  readonly clock?: ReaderClock;
+  /** Time and every timer of the reader (default: the system clock). */
+  readonly clock?: Clock;
+  /** Jitter for retry backoffs (default Math.random). */
+  readonly random?: RandomSource;
   readonly dataLog?: DataLog;
 }
 
@@ -52,23 +70,19 @@ export interface Reader {
   counters(): Readonly<{ received: number; processed: number; failed: number; deleted: number; returned: number; maxRunning: number; inFlight: number }>;
 }
 
-const BATCH_ATTEMPTS = 6;
-
 export function createReader(config: ReaderConfig, deps: ReaderDeps): Reader {
-  const clock = deps.clock ?? systemReaderClock;
-  const { emit, processor, dataLog } = deps;
+  const clock = deps.clock ?? systemClock;
+  const { emit, dataLog } = deps;
+  const random = deps.random ? { random: deps.random } : {};
   const stats = new ReaderStats(clock.now());
-  const deletedIds = new RecentIds();
   const flow = new Flow(config.concurrency, config.prefetch);
   const stopController = new AbortController();
-  const tasks = new Set<Promise<void>>();
-  const taskAborts = new Set<AbortController>();
   let sqs: ReaderSqs | undefined;
   let visibilityMs = 0;
   let fatal: SqsdemoError | undefined;
   let stopPromise: Promise<WorkStoppedEvent> | undefined;
-  let pollers: Promise<void>[] = [];
-  let timers: Array<{ stop(): void }> = [];
+  let pollers: Promise<void> = Promise.resolve();
+  const timers: Array<{ stop(): void }> = [];
   let resolveFinished!: (e: WorkStoppedEvent) => void;
   let rejectFinished!: (err: unknown) => void;
   const finished = new Promise<WorkStoppedEvent>((resolve, reject) => {
@@ -78,47 +92,22 @@ export function createReader(config: ReaderConfig, deps: ReaderDeps): Reader {
   finished.catch(() => undefined); // the caller may only call stop(); do not crash on an unhandled rejection
 
   const warn = (message: string, code?: string): void => emit({ role: 'work', type: 'warn', t: clock.now(), message, ...(code ? { code } : {}) });
-  const toError = (err: unknown): SqsdemoError => toSqsdemoError(err, deps.sqs);
-  const codeOf = (err: unknown): string => awsErrorName(err) ?? (err as { code?: string })?.code ?? (err as Error)?.name ?? 'Error';
   const failFatally = (err: unknown): void => {
     if (fatal !== undefined) return;
-    fatal = toError(err);
+    fatal = toSqsdemoError(err, deps.sqs);
     void stop(`fatal: ${fatal.message}`);
   };
-  const batcherOptions = (what: string) => ({
-    maxBatch: 10,
-    lingerMs: config.deleteLingerMs,
-    maxAttempts: BATCH_ATTEMPTS,
-    clock,
-    isFatal: isQueueMissing,
-    codeOf,
-    onFatal: failFatally,
-    onProblem: (p: BatchProblem) =>
-      warn(
-        p.kind === 'retrying'
-          ? `${what} of ${p.entries} message(s) failed (${p.code}: ${p.message}); retrying (attempt ${p.attempt + 1} of ${BATCH_ATTEMPTS})`
-          : `${what} of ${p.entries} message(s) failed ${p.attempt} times (${p.code}: ${p.message}); giving up, SQS will redeliver them`,
-        p.code,
-      ),
+
+  const acks = new Acks({
+    sqs: () => sqs!, clock, ...random, lingerMs: config.deleteLingerMs, warn, fatal: failFatally, ...(dataLog ? { dataLog } : {}),
   });
-  const deletes = new Batcher<DeleteEntry>({ ...batcherOptions('delete'), send: (e) => sqs!.deleteBatch(e) });
-  const visibility = new Batcher<VisibilityEntry>({ ...batcherOptions('visibility change'), send: (e) => sqs!.changeVisibilityBatch(e) });
-  // Heartbeat extensions race with deletes (the task may finish meanwhile), and the
-  // heartbeat itself tries again next tick: one attempt, reported only for messages still held.
-  const extensions = new Batcher<VisibilityEntry>({
-    ...batcherOptions('visibility extension'), maxAttempts: 1, onProblem: () => undefined, send: (e) => sqs!.changeVisibilityBatch(e),
+  const outcomes = new Outcomes({
+    stats, acks, clock, deletedIds: new RecentIds(), retryDelayMs: config.retryDelayMs, ...(dataLog ? { dataLog } : {}),
   });
+  const pool = new TaskPool({ flow, processor: deps.processor, clock, onDone: (h, outcome) => outcomes.taskDone(h, outcome) });
 
   function snapshot(): WorkStatsEvent {
-    return stats.takeStats(clock.now(), flow.held.size + deletes.pending, sqs?.calls ?? 0);
-  }
-
-  /** Make messages visible again at once (unstarted at stop, or abandoned). */
-  function handBack(messages: readonly ReaderMessage[]): void {
-    for (const m of messages) {
-      stats.returned += 1;
-      void visibility.add({ receiptHandle: m.receiptHandle, timeoutS: 0 });
-    }
+    return stats.takeStats(clock.now(), flow.held.size + acks.pendingDeletes, sqs?.calls ?? 0);
   }
 
   function accept(messages: readonly ReaderMessage[]): void {
@@ -127,73 +116,7 @@ export function createReader(config: ReaderConfig, deps: ReaderDeps): Reader {
       flow.add({ message: m, visibleUntil: m.receivedAt + visibilityMs, extending: false, running: false });
     }
     emit({ role: 'work', type: 'receive', t: clock.now(), count: messages.length, received: stats.received, processed: stats.processed });
-    pump();
-  }
-
-  function pump(): void {
-    if (stopController.signal.aborted) return;
-    for (let h = flow.nextToStart(); h !== undefined; h = flow.nextToStart()) {
-      const task = runTask(h);
-      tasks.add(task);
-      void task.finally(() => tasks.delete(task));
-    }
-  }
-
-  async function runTask(h: Held): Promise<void> {
-    const abort = new AbortController();
-    taskAborts.add(abort);
-    let ok = true;
-    try {
-      await processor.handle(h.message, abort.signal);
-    } catch {
-      ok = false;
-    }
-    taskAborts.delete(abort);
-    flow.finish(h);
-    pump();
-    const m = h.message;
-    if (!ok && abort.signal.aborted) return handBack([m]); // abandoned at the drain timeout: not a failure
-    const now = clock.now();
-    stats.onHandled(ok, m.receiveCount, m.sentTimestamp > 0 ? now - m.sentTimestamp : 0);
-    dataLog?.record(now, m, ok);
-    if (ok) {
-      const outcome = await deletes.add({ receiptHandle: m.receiptHandle });
-      if (!outcome.ok) stats.deleteFailed += 1;
-      else if (deletedIds.add(m.messageId)) stats.deleted += 1;
-      else stats.duplicates += 1;
-    } else if (config.retryDelayMs !== undefined) {
-      await visibility.add({ receiptHandle: m.receiptHandle, timeoutS: toVisibilitySeconds(config.retryDelayMs) });
-    }
-  }
-
-  async function poll(): Promise<void> {
-    let failures = 0;
-    const stopping = (): boolean => stopController.signal.aborted;
-    while (!stopping()) {
-      await flow.waitForRoom(stopping);
-      if (stopping()) return;
-      const max = flow.reserve();
-      let messages: ReaderMessage[];
-      try {
-        messages = await sqs!.receive(max, config.waitSeconds, stopController.signal);
-        failures = 0;
-      } catch (err) {
-        flow.unreserve(max);
-        if (stopping()) return;
-        if (isQueueMissing(err)) return failFatally(err);
-        failures += 1;
-        const waitMs = backoffMs(failures - 1, 250, 10_000);
-        const kind = isTransient(err) ? 'SQS unavailable' : 'SQS error';
-        warn(`receive failed (${kind}: ${toError(err).message}); retrying in ${(waitMs / 1000).toFixed(1)} s`, codeOf(err));
-        await clock.sleep(waitMs, stopController.signal);
-        continue;
-      }
-      flow.unreserve(max);
-      if (messages.length === 0) continue;
-      // A receive that raced with stop: these never start; hand them back.
-      if (stopping()) return handBack(messages);
-      accept(messages);
-    }
+    pool.pump();
   }
 
   async function start(): Promise<void> {
@@ -208,7 +131,7 @@ export function createReader(config: ReaderConfig, deps: ReaderDeps): Reader {
         pollers: config.pollers, concurrency: config.concurrency, prefetch: config.prefetch,
       });
     } catch (err) {
-      throw toError(err);
+      throw toSqsdemoError(err, deps.sqs);
     }
     if (visibilityMs > 0) {
       timers.push(startHeartbeat({
@@ -216,52 +139,35 @@ export function createReader(config: ReaderConfig, deps: ReaderDeps): Reader {
         visibilityMs,
         clock,
         extend: async (h) => {
-          const outcome = await extensions.add({ receiptHandle: h.message.receiptHandle, timeoutS: visibilityMs / 1000 });
-          if (outcome.ok) stats.extended += 1;
-          else if (flow.held.has(h)) warn(`could not extend the visibility of message ${h.message.messageId} (${outcome.code}: ${outcome.message}); trying again`, outcome.code);
-          return outcome.ok;
+          const answer = await acks.extend(h.message, visibilityMs / 1000);
+          if (answer.ok) stats.extended += 1;
+          else if (flow.held.has(h)) warn(`could not extend the visibility of message ${h.message.messageId} (${answer.code}: ${answer.message}); trying again`, answer.code);
+          return answer.ok;
         },
       }));
     } else {
       warn('the queue has VisibilityTimeout 0: other readers may receive messages this one is working on');
     }
-    const statsTimer = setInterval(() => emit(snapshot()), config.statsIntervalMs);
-    timers.push({ stop: () => clearInterval(statsTimer) });
-    pollers = Array.from({ length: config.pollers }, () => poll());
-  }
-
-  async function drainTasks(): Promise<void> {
-    if (tasks.size === 0) return;
-    const timeout = new AbortController();
-    const all = Promise.allSettled([...tasks]);
-    await Promise.race([all, clock.sleep(config.drainTimeoutMs, timeout.signal)]);
-    timeout.abort();
-    if (tasks.size > 0) {
-      warn(`${tasks.size} task(s) still running after the drain timeout (${config.drainTimeoutMs} ms); aborting them and handing their messages back`);
-      for (const a of taskAborts) a.abort();
-      await Promise.allSettled([...tasks]);
-    }
+    const statsTimer = every(clock, config.statsIntervalMs, () => emit(snapshot()));
+    timers.push({ stop: () => statsTimer.cancel() });
+    pollers = runPollers({
+      count: config.pollers, flow, clock, signal: stopController.signal, waitSeconds: config.waitSeconds, sqsConfig: deps.sqs, ...random,
+      receive: (max, wait, signal) => sqs!.receive(max, wait, signal),
+      accept,
+      handBack: (messages) => outcomes.handBack(messages),
+      warn,
+      fatal: failFatally,
+    });
   }
 
   function stop(reason = 'stop requested'): Promise<WorkStoppedEvent> {
     if (stopPromise) return stopPromise;
     emit({ role: 'work', type: 'stopping', t: clock.now(), reason });
-    stopController.abort(); // also aborts the long polls in flight
-    handBack(flow.takeUnstarted().map((h) => h.message));
+    stopController.abort(); // no receive from now on; long polls in flight are cancelled
+    pool.close();
+    outcomes.handBack(flow.takeUnstarted().map((h) => h.message));
     stopPromise = (async () => {
-      await Promise.allSettled(pollers);
-      await drainTasks();
-      // Tasks may have queued more deletes/changes while we flushed: flush until quiet.
-      while (deletes.pending + visibility.pending + extensions.pending > 0) {
-        await Promise.all([deletes.flush(), visibility.flush(), extensions.flush()]);
-      }
-      for (const t of timers) t.stop();
-      timers = [];
-      try {
-        await dataLog?.close();
-      } catch (err) {
-        warn((err as Error).message);
-      }
+      await drain({ pollers, pool, acks, drainTimeoutMs: config.drainTimeoutMs, timers, warn, ...(dataLog ? { dataLog } : {}) });
       emit(snapshot());
       const stopped: WorkStoppedEvent = {
         role: 'work', type: 'stopped', t: clock.now(), processed: stats.processed, failed: stats.failed,
@@ -281,7 +187,7 @@ export function createReader(config: ReaderConfig, deps: ReaderDeps): Reader {
     finished,
     counters: () => ({
       received: stats.received, processed: stats.processed, failed: stats.failed, deleted: stats.deleted,
-      returned: stats.returned, maxRunning: flow.maxRunning, inFlight: flow.held.size + deletes.pending,
+      returned: stats.returned, maxRunning: flow.maxRunning, inFlight: flow.held.size + acks.pendingDeletes,
     }),
   };
 }

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { SYSTEM_ATTRIBUTES, toReaderMessage, type ReaderMessage } from './message.js';
 import type { BatchFailure } from './batcher.js';
-import type { ReaderClock } from './clock.js';
+import type { Clock } from '../util/clock.js';
 
 export interface DeleteEntry {
   readonly receiptHandle: string;
@@ -35,7 +35,7 @@ export class ReaderSqs {
   constructor(
     private readonly client: SQSClient,
     readonly queueUrl: string,
-    private readonly clock: ReaderClock,
+    private readonly clock: Pick<Clock, 'now'>,
   ) {}
 
   async queueFacts(): Promise<QueueFacts> {
@@ -95,5 +95,7 @@ export class ReaderSqs {
 }
 
 function failuresOf(failed: BatchResultErrorEntry[] | undefined): BatchFailure[] {
-  return (failed ?? []).map((f) => ({ index: Number(f.Id), code: f.Code ?? 'Unknown', message: f.Message ?? f.Code ?? 'failed' }));
+  return (failed ?? []).map((f) => ({
+    index: Number(f.Id), code: f.Code ?? 'Unknown', message: f.Message ?? f.Code ?? 'failed', senderFault: f.SenderFault === true,
+  }));
 }

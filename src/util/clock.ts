@@ -53,3 +53,26 @@ export const systemClock: Clock = {
   },
   sleep: (ms, signal) => sleepOn(systemClock, ms, signal),
 };
+
+/**
+ * Run `fn` every `ms` on `clock` until the handle is cancelled: one timer at a
+ * time, re-armed after each run (a slow run delays the next, never stacks them).
+ */
+export function every(clock: Pick<Clock, 'setTimer'>, ms: number, fn: () => void): Timer {
+  let timer: Timer | undefined;
+  let cancelled = false;
+  const arm = (): void => {
+    timer = clock.setTimer(() => {
+      if (cancelled) return;
+      fn();
+      if (!cancelled) arm();
+    }, ms);
+  };
+  arm();
+  return {
+    cancel: () => {
+      cancelled = true;
+      timer?.cancel();
+    },
+  };
+}

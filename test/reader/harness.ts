@@ -15,6 +15,7 @@ import type { ReaderConfig } from '../../src/reader/config.js';
 import type { Processor } from '../../src/reader/processor.js';
 import type { ReaderMessage } from '../../src/reader/message.js';
 import type { DataLog } from '../../src/reader/data-log.js';
+import { systemClock, type Clock } from '../../src/util/clock.js';
 
 export const FAST: ReaderConfig = Object.freeze({
   pollers: 2,
@@ -36,16 +37,15 @@ export class RecordingProcessor implements Processor {
   constructor(
     private readonly decide: (m: ReaderMessage) => boolean = () => true,
     private readonly workMs = 5,
+    /** Task time passes on this clock (a ManualClock: virtual time). */
+    private readonly clock: Clock = systemClock,
   ) {}
 
   async handle(m: ReaderMessage, signal: AbortSignal): Promise<void> {
     this.running += 1;
     this.maxRunning = Math.max(this.maxRunning, this.running);
     try {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.workMs);
-        signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
-      });
+      await this.clock.sleep(this.workMs, signal);
       if (signal.aborted) throw new Error('aborted');
       const pass = this.decide(m);
       const list = this.outcomes.get(m.body) ?? [];
@@ -67,19 +67,31 @@ export interface CallLog {
   readonly commands: string[];
   /** Entries per DeleteMessageBatch call. */
   readonly deleteBatchSizes: number[];
+  /** MaxNumberOfMessages of every ReceiveMessage call, in call order. */
+  readonly receiveMaxes: number[];
+  /** Calls sent and not answered yet. */
+  inFlight: number;
 }
 
 /** A client whose calls are recorded through the SDK middleware stack. */
 export function countingClient(sqs: SqsConfig): { client: SQSClient; calls: CallLog } {
   const client = createSqsClient(sqs, { maxSockets: 32, requestTimeoutMs: 20_000 });
-  const calls: CallLog = { commands: [], deleteBatchSizes: [] };
+  const calls: CallLog = { commands: [], deleteBatchSizes: [], receiveMaxes: [], inFlight: 0 };
   client.middlewareStack.add(
     (next, context) => async (args) => {
       calls.commands.push(context.commandName ?? '?');
       if (context.commandName === 'DeleteMessageBatchCommand') {
         calls.deleteBatchSizes.push(((args.input as { Entries?: unknown[] }).Entries ?? []).length);
       }
-      return next(args);
+      if (context.commandName === 'ReceiveMessageCommand') {
+        calls.receiveMaxes.push(Number((args.input as { MaxNumberOfMessages?: number }).MaxNumberOfMessages));
+      }
+      calls.inFlight += 1;
+      try {
+        return await next(args);
+      } finally {
+        calls.inFlight -= 1;
+      }
     },
     { step: 'initialize', name: 'sqsdemoTestCallLog' },
   );
@@ -94,18 +106,24 @@ export interface RunningReader {
   stop(): Promise<void>;
 }
 
+export interface StartOptions {
+  readonly dataLog?: DataLog;
+  /** Where SQS is, if not t.config (e.g. through a proxy). */
+  readonly sqs?: SqsConfig;
+  /** The reader's clock (a ManualClock: virtual time; pass the endpoint the same one). */
+  readonly clock?: Clock;
+}
+
 export async function startReader(
   t: TestSqs,
   processor: Processor,
   config: Partial<ReaderConfig> = {},
-  dataLog?: DataLog,
-  /** Where SQS is, if not t.config (e.g. through a proxy). */
-  sqs: SqsConfig = t.config,
+  { dataLog, sqs = t.config, clock }: StartOptions = {},
 ): Promise<RunningReader> {
   const { client, calls } = countingClient(sqs);
   const events: WorkEvent[] = [];
   const reader = createReader({ ...FAST, ...config }, {
-    client, sqs, processor, emit: (e) => events.push(e), ...(dataLog ? { dataLog } : {}),
+    client, sqs, processor, emit: (e) => events.push(e), ...(dataLog ? { dataLog } : {}), ...(clock ? { clock } : {}),
   });
   await reader.start();
   return {
@@ -138,10 +156,10 @@ export async function queueCounts(t: TestSqs, url = t.queueUrl): Promise<{ visib
 }
 
 /** Receive every message currently visible in `url` (bodies), leaving them invisible. */
-export async function drainBodies(t: TestSqs, url: string, expected: number): Promise<string[]> {
+export async function drainBodies(t: TestSqs, url: string, expected: number, waitSeconds = 1): Promise<string[]> {
   const bodies: string[] = [];
   for (let empty = 0; bodies.length < expected && empty < 3;) {
-    const out = await t.client.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, VisibilityTimeout: 60 }));
+    const out = await t.client.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: waitSeconds, VisibilityTimeout: 60 }));
     const got = out.Messages ?? [];
     if (got.length === 0) empty += 1;
     for (const m of got) bodies.push(m.Body ?? '');

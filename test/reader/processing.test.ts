@@ -2,6 +2,7 @@ import { describe, it, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestSqs, type TestSqs } from '../helpers/sqs.js';
 import { RecordingProcessor, bodies, queueCounts, sendBodies, startReader, until, type RunningReader } from './harness.js';
+import { createDataLog, DataLogError } from '../../src/reader/data-log.js';
 
 describe('sqsdemo work: processing', () => {
   let t: TestSqs | undefined;
@@ -70,5 +71,29 @@ describe('sqsdemo work: processing', () => {
     assert.equal(stats.inFlight, 0);
     assert.ok(stats.sqsCalls >= 3);
     assert.deepEqual(types.slice(-3), ['stopping', 'stats', 'stopped']);
+  });
+});
+
+describe('sqsdemo work: the data log comes first', () => {
+  let t: TestSqs | undefined;
+  let r: RunningReader | undefined;
+  afterEach(async () => {
+    await r?.stop();
+    await t?.stop();
+    r = undefined;
+    t = undefined;
+  });
+
+  it('stops with a DataLogError instead of deleting messages whose lines cannot be written', async () => {
+    t = await startTestSqs({ topology: { visibilityTimeout: 60 } });
+    await sendBodies(t, bodies(3, 'full'));
+    const dataLog = createDataLog(() => {
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    }, { path: 'full.csv' });
+    r = await startReader(t, new RecordingProcessor(), {}, { dataLog });
+    await assert.rejects(r.reader.finished, (err: unknown) => err instanceof DataLogError && /full\.csv.*ENOSPC/.test(err.message));
+    assert.equal(r.calls.commands.filter((c) => c === 'DeleteMessageBatchCommand').length, 0, 'no delete was sent');
+    const counts = await queueCounts(t);
+    assert.equal(counts.visible + counts.notVisible, 3, 'every message is still in the queue');
   });
 });

@@ -1,0 +1,83 @@
+/**
+ * The bounded task pool: starts prefetched messages as slots free up (at most
+ * `concurrency` at once, as the flow allows), runs the processor on each, and
+ * reports every finished task once with its outcome. At stop it starts
+ * nothing more and drains: running tasks get `drainTimeoutMs` to finish, then
+ * their signals abort and they are reported as abandoned.
+ */
+import type { Clock } from '../util/clock.js';
+import type { Flow, Held } from './flow.js';
+import type { Processor } from './processor.js';
+
+/** pass: processed; fail: the processor failed; abandoned: aborted at the drain timeout (not a failure). */
+export type TaskOutcome = 'pass' | 'fail' | 'abandoned';
+
+export interface TaskPoolOptions {
+  readonly flow: Flow;
+  readonly processor: Processor;
+  readonly clock: Clock;
+  /** What to do with a finished task's message; the task counts as running until this settles. */
+  readonly onDone: (held: Held, outcome: TaskOutcome) => Promise<void>;
+}
+
+export class TaskPool {
+  private readonly tasks = new Set<Promise<void>>();
+  private readonly aborts = new Set<AbortController>();
+  private closed = false;
+
+  constructor(private readonly options: TaskPoolOptions) {}
+
+  /** Tasks started and not yet done (their outcome included). */
+  get size(): number {
+    return this.tasks.size;
+  }
+
+  /** Start every prefetched message a free slot allows. */
+  pump(): void {
+    if (this.closed) return;
+    const { flow } = this.options;
+    for (let h = flow.nextToStart(); h !== undefined; h = flow.nextToStart()) {
+      const task = this.run(h);
+      this.tasks.add(task);
+      void task.finally(() => this.tasks.delete(task));
+    }
+  }
+
+  /** Start nothing more. */
+  close(): void {
+    this.closed = true;
+  }
+
+  /**
+   * Wait for the running tasks; after `timeoutMs` abort them (they end as
+   * abandoned). Resolves with how many had to be aborted.
+   */
+  async drain(timeoutMs: number): Promise<number> {
+    this.close();
+    if (this.tasks.size === 0) return 0;
+    const timeout = new AbortController();
+    await Promise.race([Promise.allSettled([...this.tasks]), this.options.clock.sleep(timeoutMs, timeout.signal)]);
+    timeout.abort();
+    const late = this.tasks.size;
+    if (late > 0) {
+      for (const a of this.aborts) a.abort();
+      await Promise.allSettled([...this.tasks]);
+    }
+    return late;
+  }
+
+  private async run(h: Held): Promise<void> {
+    const abort = new AbortController();
+    this.aborts.add(abort);
+    let outcome: TaskOutcome = 'pass';
+    try {
+      await this.options.processor.handle(h.message, abort.signal);
+    } catch {
+      outcome = abort.signal.aborted ? 'abandoned' : 'fail';
+    }
+    this.aborts.delete(abort);
+    this.options.flow.finish(h);
+    this.pump();
+    await this.options.onDone(h, outcome);
+  }
+}
