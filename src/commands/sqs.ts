@@ -1,8 +1,11 @@
 /** `sqsdemo sqs`: the local SQS-compatible endpoint. */
+import { resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { CommandContext } from './context.js';
 import { durationIn, intIn, parseHost, parsePort } from '../config.js';
 import { normalizeOrigin } from '../localsqs/browser-policy.js';
+import { DEFAULT_COMPACT_BYTES } from '../localsqs/journal/data-dir.js';
+import { FSYNC_MODES, type FsyncMode } from '../localsqs/journal/writer.js';
 import { DEFAULT_LIMITS } from '../localsqs/limits.js';
 import { runSqs } from '../localsqs/run.js';
 import { parseCredentials, type Credentials } from '../localsqs/sigv4.js';
@@ -21,6 +24,9 @@ interface SqsFlags {
   headersTimeout: number;
   requestTimeout: number;
   keepAliveTimeout: number;
+  dataDir?: string;
+  fsync: FsyncMode;
+  compactBytes: number;
 }
 
 /** Repeatable --cors-origin; SQSDEMO_CORS_ORIGINS gives several, comma-separated. */
@@ -47,7 +53,7 @@ export function registerSqs(program: Command, ctx: CommandContext): void {
   const d = DEFAULT_LIMITS;
   program
     .command('sqs')
-    .summary('run a local SQS-compatible endpoint (in memory)')
+    .summary('run a local SQS-compatible endpoint (in memory, or kept in --data-dir)')
     .description(
       'Serve the Amazon SQS API for standard queues on HTTP, so every role (and the AWS SDKs, ' +
         'the AWS CLI and boto3) runs with no AWS account: AWS JSON 1.0 (SDK v3) and the Query ' +
@@ -56,14 +62,30 @@ export function registerSqs(program: Command, ctx: CommandContext): void {
         'Listens on 127.0.0.1 unless --host says otherwise. Any signature is accepted unless ' +
         '--credentials is given: then every request must be SigV4-signed with that key. Browser ' +
         'requests from web pages are refused unless their origin is allowed with --cors-origin.\n\n' +
-        'Messages are held in memory only: stopping it (Ctrl-C / SIGTERM) drops every queue and ' +
-        'message, and says how many. Then create the queues with `sqsdemo setup`.',
+        'Without --data-dir, messages are held in memory only: stopping it (Ctrl-C / SIGTERM) drops every ' +
+        'queue and message, and says how many. Then create the queues with `sqsdemo setup`.\n\n' +
+        'With --data-dir DIR, queues and messages survive a stop, a crash and kill -9: every change ' +
+        '(queues created, deleted, attributes and tags, messages sent, received, deleted, visibility ' +
+        'changes, purges) is appended to a journal in DIR before it is answered, and replayed over the ' +
+        'last snapshot at the next start; timers (delays, visibility timeouts, retention) continue from ' +
+        'the recorded times. A torn journal tail (a kill or power cut mid-write) is cut and reported. ' +
+        'One process per DIR (a LOCK file; a dead owner\'s lock is taken over). --fsync says what an ' +
+        'answer promises:\n' +
+        '  always  written and fsynced before the answer: survives a power cut or OS crash (slowest; ' +
+        'concurrent requests share one fsync)\n' +
+        '  batch   written to the OS before the answer: survives kill -9 and any crash of sqsdemo; an ' +
+        'fsync follows within 200 ms, so a power cut may lose that last stretch (default)\n' +
+        '  never   answered at once, written right after: a kill -9 may lose the last few milliseconds ' +
+        'of changes; the OS decides when they reach the disk',
     )
     .addOption(new Option('--host <address>', 'address to listen on (0.0.0.0 for every interface)').default('127.0.0.1').env('SQSDEMO_SQS_HOST').argParser(parseHost))
     .addOption(new Option('--port <n>', 'port to listen on (0 picks a free one; the ready line prints it)').default(9324).env('SQSDEMO_SQS_PORT').argParser(parsePort))
     .option('--json', 'print one JSON event per line (ready with its url, stats every second, stopped)')
     .addOption(new Option('--credentials <key:secret>', 'verify SigV4: only requests signed with this access key and secret are served (KEY:SECRET, several comma-separated)').env('SQSDEMO_CREDENTIALS').argParser(credentialsArg))
     .addOption(new Option('--cors-origin <origin>', 'let browser pages from this origin call the endpoint, with CORS headers (repeatable; several comma-separated in the env var)').env('SQSDEMO_CORS_ORIGINS').argParser(collectOrigins))
+    .addOption(new Option('--data-dir <dir>', 'keep queues and messages in this directory across restarts and crashes (default: in memory only)').env('SQSDEMO_DATA_DIR'))
+    .addOption(new Option('--fsync <mode>', 'with --data-dir, what an answer waits for: always (fsynced), batch (written; fsync within 200 ms), never (nothing)').choices(FSYNC_MODES).default('batch').env('SQSDEMO_FSYNC'))
+    .addOption(new Option('--compact-bytes <n>', 'with --data-dir, write a snapshot and drop the journal before it after this many journal bytes (at least the last snapshot\'s size)').default(DEFAULT_COMPACT_BYTES, '64 MiB').argParser(intIn(4_096, 64 * 1024 * 1_048_576)))
     .addOption(new Option('--max-queues <n>', 'queues at most; CreateQueue beyond is OverLimit').default(d.maxQueues).argParser(intIn(1, 10_000)))
     .addOption(new Option('--max-tags-per-queue <n>', 'tags per queue at most (AWS: 50)').default(d.maxTagsPerQueue).argParser(intIn(0, 50)))
     .addOption(new Option('--max-held-bytes <n>', 'bytes of messages held across all queues (payload plus ~512 B each); a send beyond is OverLimit').default(d.maxHeldBytes).argParser(intIn(1_048_576, 64 * 1024 * 1_048_576)))
@@ -80,6 +102,7 @@ export function registerSqs(program: Command, ctx: CommandContext): void {
           json: flags.json === true,
           corsOrigins: flags.corsOrigin ?? [],
           ...(flags.credentials ? { credentials: flags.credentials } : {}),
+          ...(flags.dataDir !== undefined && flags.dataDir !== '' ? { dataDir: resolve(flags.dataDir), fsync: flags.fsync, compactBytes: flags.compactBytes } : {}),
           limits: {
             maxQueues: flags.maxQueues,
             maxTagsPerQueue: flags.maxTagsPerQueue,

@@ -7,6 +7,7 @@
 import type { Clock } from '../util/clock.js';
 import { invalidAddress, overLimit, queueDoesNotExist } from './errors.js';
 import { DEFAULT_LIMITS, type EndpointLimits } from './limits.js';
+import type { Journal } from './journal/journal.js';
 import { Queue, type HeldBytes } from './queue.js';
 
 export const ACCOUNT_ID = '000000000000';
@@ -16,12 +17,15 @@ export interface StoreOptions {
   /** Region shown in ARNs (default us-east-1). */
   readonly region?: string;
   readonly limits?: EndpointLimits;
+  /** Where every change is recorded before it is answered (--data-dir); none: in memory only. */
+  readonly journal?: Journal;
 }
 
 export class QueueStore {
   readonly clock: Clock;
   readonly region: string;
   readonly limits: EndpointLimits;
+  readonly journal: Journal | undefined;
   private readonly queues = new Map<string, Queue>();
   private readonly held: HeldBytes = { bytes: 0 };
 
@@ -29,6 +33,7 @@ export class QueueStore {
     this.clock = options.clock;
     this.region = options.region ?? 'us-east-1';
     this.limits = options.limits ?? DEFAULT_LIMITS;
+    this.journal = options.journal;
   }
 
   /** Bytes held across every queue (payload plus bookkeeping per message). */
@@ -72,18 +77,37 @@ export class QueueStore {
     if (this.queues.size >= this.limits.maxQueues) {
       throw overLimit(`The endpoint already has ${this.queues.size} queues, its maximum; delete some, or start sqsdemo sqs with a larger --max-queues.`);
     }
-    const queue = new Queue(name, this.arnOf(name), this.clock.now(), {
+    return this.restoreQueue(name, this.arnOf(name), this.clock.now());
+  }
+
+  /** Add a queue as recorded (recovery; no limit applies). */
+  restoreQueue(name: string, arn: string, createdAt: number): Queue {
+    const queue = new Queue(name, arn, createdAt, {
       clock: this.clock,
       held: this.held,
-      queueByArn: (arn) => this.byArn(arn),
+      queueByArn: (a) => this.byArn(a),
+      ...(this.journal ? { journal: this.journal } : {}),
     });
     this.queues.set(name, queue);
     return queue;
   }
 
+  /** A queue was created or its attributes or tags changed: record it. */
+  changed(queue: Queue): void {
+    this.journal?.queue(queue);
+  }
+
   delete(queue: Queue): void {
-    if (this.queues.get(queue.name) === queue) this.queues.delete(queue.name);
+    if (this.queues.get(queue.name) === queue) {
+      this.queues.delete(queue.name);
+      this.journal?.queueDeleted(queue.name);
+    }
     queue.close();
+  }
+
+  purge(queue: Queue): void {
+    queue.purge();
+    this.journal?.purge(queue.name);
   }
 
   list(): Queue[] {

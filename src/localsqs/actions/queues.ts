@@ -23,6 +23,7 @@ export const createQueue: ActionHandler = (input, ctx) => {
   const queue = ctx.store.create(name);
   applySettings(queue.settings, wanted);
   for (const [k, v] of tags) queue.tags.set(k, v);
+  ctx.store.changed(queue);
   return { QueueUrl: ctx.store.urlOf(ctx.baseUrl, name) };
 };
 
@@ -39,7 +40,7 @@ export const deleteQueue: ActionHandler = (input, ctx) => {
 
 export const purgeQueue: ActionHandler = (input, ctx) => {
   const queue = ctx.store.byUrl(requiredString(input, 'QueueUrl'));
-  queue.purge();
+  ctx.store.purge(queue);
   return {};
 };
 
@@ -107,5 +108,6 @@ export const setQueueAttributes: ActionHandler = (input, ctx) => {
   const parsed = parseAttributes(attrs, (arn) => ctx.store.byArn(arn) !== undefined);
   applySettings(queue.settings, parsed);
   queue.lastModifiedAt = ctx.store.clock.now();
+  ctx.store.changed(queue);
   return {};
 };
