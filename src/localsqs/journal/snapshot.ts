@@ -31,6 +31,19 @@ export function collect(store: QueueStore): Collected {
   };
 }
 
+/** The records of a snapshot, as JSON, ending with its end record; messages gone since collected are left out. */
+export function* snapshotRecords(collected: Collected, counted: { messages: number }): Generator<string> {
+  for (const queue of collected.queues) {
+    yield queue.json;
+    for (const msg of queue.messages) {
+      if (msg.state === MessageState.Gone) continue;
+      counted.messages += 1;
+      yield encode.put(queue.name, msg);
+    }
+  }
+  yield encode.end(collected.queues.length, counted.messages);
+}
+
 export interface SnapshotResult {
   readonly bytes: number;
   readonly messages: number;
@@ -60,16 +73,12 @@ export async function writeSnapshot(dir: string, k: number, collected: Collected
       await fh.write(buf);
       bytes += buf.length;
     };
-    for (const queue of collected.queues) {
-      await push(queue.json);
-      for (const msg of queue.messages) {
-        if (aborted()) return undefined;
-        if (msg.state === MessageState.Gone) continue;
-        await push(encode.put(queue.name, msg));
-        messages += 1;
-      }
+    const counted = { messages: 0 };
+    for (const json of snapshotRecords(collected, counted)) {
+      if (aborted()) return undefined;
+      await push(json);
     }
-    await push(encode.end(collected.queues.length, messages));
+    messages = counted.messages;
     await flush();
     await fh.sync();
     ok = true;

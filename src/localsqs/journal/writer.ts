@@ -60,6 +60,9 @@ export class JournalWriter implements Journal {
   private dirty = false;
   private syncTimer: Timer | undefined;
   private closed = false;
+  /** Group writes and fsyncs done (for specs and stats). */
+  writes = 0;
+  syncs = 0;
 
   constructor(path: string, private readonly options: WriterOptions) {
     this.fd = openSync(path, 'a');
@@ -162,8 +165,12 @@ export class JournalWriter implements Journal {
     try {
       const buf = bufs.length === 1 ? bufs[0]! : Buffer.concat(bufs, bytes);
       for (let pos = 0; pos < buf.length;) pos += await writeAsync(this.fd, buf, pos);
+      this.writes += 1;
       this.segmentBytes += bytes;
-      if (this.options.fsync === 'always') await syncAsync(this.fd, true);
+      if (this.options.fsync === 'always') {
+        await syncAsync(this.fd, true);
+        this.syncs += 1;
+      }
       else {
         this.dirty = true;
         if (this.options.fsync === 'batch') this.scheduleSync();
@@ -187,7 +194,8 @@ export class JournalWriter implements Journal {
       this.dirty = false;
       const fd = this.fd;
       fdatasync(fd, (err) => {
-        if (err && !this.closed) this.fail(err);
+        if (!err) this.syncs += 1;
+        else if (!this.closed && fd === this.fd) this.fail(err);
       });
     }, this.options.batchSyncMs ?? 200);
   }
