@@ -52,8 +52,8 @@ export function applyRecord(image: Image, r: JournalRecord): void {
       const queue = image.queues.get(r.q);
       removeMessage(image, id);
       if (queue === undefined) return;
-      delete r.m.heapIndex; // where it sat in a heap then, not state
-      queue.messages.set(id, r.m);
+      const { heapIndex: _, ...msg } = r.m; // where it sat in a heap then is not state; a copy: the record stays as read
+      queue.messages.set(id, msg);
       image.where.set(id, r.q);
       return;
     }

@@ -24,8 +24,14 @@ export interface DirLock {
   release(): void;
 }
 
+/** Lock files this process holds (its own pid in a lock is ours only if listed here). */
+const held = new Set<string>();
+
 export function lockDataDir(dir: string): DirLock {
   const path = join(dir, LOCK_FILE);
+  if (held.has(path)) {
+    throw new SqsdemoError(`data dir ${dir} is in use by process ${process.pid} (this one)`, 'E_DATA_DIR_LOCKED', ExitCode.Unavailable, 'use another --data-dir');
+  }
   let tookOverFrom: number | undefined;
   for (let attempt = 0; ; attempt++) {
     try {
@@ -40,6 +46,7 @@ export function lockDataDir(dir: string): DirLock {
     } catch {
       continue; // gone meanwhile: try again
     }
+    // Our own pid not held here: a previous process that had the same pid (pid 1 in a container).
     if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && alive(owner)) {
       throw new SqsdemoError(
         `data dir ${dir} is in use by process ${owner}`,
@@ -55,9 +62,11 @@ export function lockDataDir(dir: string): DirLock {
       // another process took it over first: the next attempt sees its pid
     }
   }
+  held.add(path);
   return {
     tookOverFrom,
     release() {
+      held.delete(path);
       try {
         if (Number.parseInt(readFileSync(path, 'utf8'), 10) === process.pid) unlinkSync(path);
       } catch {
