@@ -60,11 +60,12 @@ export async function writeSnapshot(dir: string, k: number, collected: Collected
   try {
     let parts: Buffer[] = [];
     let partBytes = 0;
-    const push = async (json: string): Promise<void> => {
+    /** True when a write is due (a few MiB collected). */
+    const push = (json: string): boolean => {
       const f = frame(json);
       parts.push(f);
       partBytes += f.length;
-      if (partBytes >= WRITE_BYTES) await flush();
+      return partBytes >= WRITE_BYTES;
     };
     const flush = async (): Promise<void> => {
       const buf = Buffer.concat(parts, partBytes);
@@ -75,8 +76,10 @@ export async function writeSnapshot(dir: string, k: number, collected: Collected
     };
     const counted = { messages: 0 };
     for (const json of snapshotRecords(collected, counted)) {
-      if (aborted()) return undefined;
-      await push(json);
+      if (push(json)) {
+        if (aborted()) return undefined;
+        await flush(); // other work runs while it is written
+      }
     }
     messages = counted.messages;
     await flush();
