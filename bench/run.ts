@@ -10,12 +10,18 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { BenchOptions, Section, SectionOutput } from './lib/context.js';
+import { spawnSync } from 'node:child_process';
+import { shimRunsBundle } from './lib/available.js';
 import { progress } from './lib/log.js';
-import { killAllNow, stopAll } from './lib/procs.js';
+import { killAllNow, ROOT, stopAll } from './lib/procs.js';
 import { machine, renderMarkdown, type Row } from './lib/report.js';
+import { benchCpu } from './sections/cpu.js';
 import { benchEndpoint } from './sections/endpoint.js';
+import { benchLoad } from './sections/load.js';
 import { benchPipeline } from './sections/pipeline.js';
 import { benchReader } from './sections/reader.js';
+import { benchSdk } from './sections/sdk.js';
+import { benchStartup } from './sections/startup.js';
 import { benchWriter } from './sections/writer.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -25,6 +31,10 @@ const SECTIONS: ReadonlyArray<readonly [string, Section]> = [
   ['reader', benchReader],
   ['endpoint', benchEndpoint],
   ['pipeline', benchPipeline],
+  ['cpu', benchCpu],
+  ['load', benchLoad],
+  ['startup', benchStartup],
+  ['sdk', benchSdk],
 ];
 
 const USAGE = `usage: npm run bench -- [--quick] [--only ${SECTIONS.map(([n]) => n).join(',')}] [--profile] [--out FILE] [--dash-args "FLAGS"]
@@ -33,11 +43,14 @@ const USAGE = `usage: npm run bench -- [--quick] [--only ${SECTIONS.map(([n]) =>
   --only a,b   run only these sections
   --profile    run sqsdemo's side under node --cpu-prof; the notes list its 5 hottest functions
   --out FILE   where to write the table (default bench/results.md)
-  --dash-args "FLAGS"  extra flags for sqsdemo dash in the pipeline section, e.g. "--rate 2000"`;
+  --dash-args "FLAGS"  extra flags for sqsdemo dash in the pipeline section, e.g. "--rate 2000"
+  --from-source  run every sqsdemo child from the sources through tsx instead of
+               building dist/ first (npm run build) and running dist/js`;
 
 function parseArgs(argv: readonly string[]): { options: BenchOptions; only: Set<string>; outFile: string } {
   let quick = false;
   let profile = false;
+  let fromSource = false;
   let dashArgs: string[] = [];
   let only = new Set(SECTIONS.map(([n]) => n));
   let outFile = fileURLToPath(new URL('./results.md', import.meta.url));
@@ -50,6 +63,7 @@ function parseArgs(argv: readonly string[]): { options: BenchOptions; only: Set<
     };
     if (arg === '--quick') quick = true;
     else if (arg === '--profile') profile = true;
+    else if (arg === '--from-source') fromSource = true;
     else if (arg === '--only' || arg.startsWith('--only=')) {
       only = new Set(value().split(',').map((s) => s.trim()).filter(Boolean));
       const unknown = [...only].filter((n) => !SECTIONS.some(([s]) => s === n));
@@ -62,7 +76,7 @@ function parseArgs(argv: readonly string[]): { options: BenchOptions; only: Set<
     } else throw new Error(`unknown argument ${arg}`);
   }
   const profileDir = fileURLToPath(new URL('./profiles/', import.meta.url));
-  return { options: { quick, profile, profileDir, dashArgs }, only, outFile };
+  return { options: { quick, profile, profileDir, dashArgs, fromSource }, only, outFile };
 }
 
 async function main(): Promise<number> {
@@ -80,6 +94,14 @@ async function main(): Promise<number> {
   const rows: Row[] = [];
   const notes: string[] = [];
   progress(`sqsdemo bench (${options.quick ? 'quick' : 'full'}): ${[...only].join(', ')} on ${m.cpu}, ${m.cores} cores, Node ${m.node}`);
+  if (options.fromSource) process.env.SQSDEMO_FROM_SOURCE = '1'; // every child inherits it
+  else if (!shimRunsBundle()) {
+    // What a user runs after `npm run build`: the roles from dist/js (through tsx they cost ~25% more CPU).
+    progress('building dist/ (npm run build) so that every role runs from dist/js');
+    const build = spawnSync(process.execPath, ['scripts/build-sea.mjs', '--quiet'], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
+    if (build.status !== 0) progress(`build failed, measuring from source: ${(build.stderr || build.stdout).trim().split('\n')[0]}`);
+  }
+  notes.push(`Roles ran ${shimRunsBundle() ? 'from dist/js (built by the harness, as npm run build does)' : 'from source through tsx'}.`);
   for (const [name, section] of SECTIONS) {
     if (!only.has(name)) continue;
     const out: SectionOutput = { rows: [], notes: [] };

@@ -10,13 +10,16 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { bundleCli } from './sea/bundle.mjs';
+import { fileURLToPath } from 'node:url';
+import { ASSET_FILES, bundleCli } from './sea/bundle.mjs';
 import { injectBlob, makeBlob } from './sea/inject.mjs';
 
 const USAGE = `usage: node scripts/build-sea.mjs [--out DIR] [--quiet]
 
 Builds DIR/sqsdemo (default DIR: dist), a single executable of the sqsdemo CLI
 for this platform, from a copy of the running node (${process.version}).`;
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 function options() {
   try {
@@ -50,17 +53,27 @@ async function build({ outDir, quiet }) {
   mkdirSync(outDir, { recursive: true }); // fail early on a bad --out
   const workDir = mkdtempSync(join(tmpdir(), 'sqsdemo-sea-'));
   try {
-    log('bundling src/main.ts with esbuild ...');
-    const bundle = await bundleCli();
-    for (const warning of bundle.warnings) console.warn(`warning: ${warning}`);
-    const bundleFile = join(workDir, 'sqsdemo.mjs');
-    const sha256File = join(workDir, 'sqsdemo.mjs.sha256');
-    writeFileSync(bundleFile, bundle.code);
-    writeFileSync(sha256File, `${bundle.sha256} ${Buffer.byteLength(bundle.code)}\n`);
-    log(`  ${bundle.inputs} modules -> ${mib(Buffer.byteLength(bundle.code))} (${elapsed()})`);
+    log('bundling src/main.ts with esbuild (split for a fast start, one file as the fallback) ...');
+    const [split, single, js] = await Promise.all([bundleCli({ split: true }), bundleCli(), bundleCli({ split: true, sea: false })]);
+    for (const warning of new Set([...split.warnings, ...single.warnings])) console.warn(`warning: ${warning}`);
+    const assets = {};
+    const put = (asset, text) => {
+      const file = join(workDir, asset.replace(/\//g, '__'));
+      writeFileSync(file, text);
+      assets[asset] = file;
+    };
+    // The fallback: one module, imported from memory when no cache directory is writable.
+    put('sqsdemo.mjs', single.files[0].code);
+    // The normal start: the split bundle, written once to the cache and imported from there.
+    for (const f of split.files) put(`split/${f.name}`, f.code);
+    put('split/manifest.json', JSON.stringify({ sha256: split.sha256, entry: split.entry, files: split.files.map((f) => ({ name: f.name, size: Buffer.byteLength(f.code) })) }));
+    const total = split.files.reduce((n, f) => n + Buffer.byteLength(f.code), 0);
+    log(`  ${split.inputs.length} modules -> ${split.files.length} files, ${mib(total)}; entry ${mib(Buffer.byteLength(split.files.find((f) => f.name === split.entry).code))} (${elapsed()})`);
+    writeJsBundle(join(outDir, 'js'), js);
+    log(`  dist/js: the same split bundle for \`node bin/sqsdemo\` (used while the sources are unchanged)`);
 
     log(`packing the SEA blob with node ${process.version} ...`);
-    const blob = makeBlob({ workDir, bundleFile, sha256File });
+    const blob = makeBlob({ workDir, assets });
 
     log(`injecting into a copy of ${process.execPath} ...`);
     rmSync(target, { force: true }); // a running old binary keeps its inode; we write a new file
@@ -71,6 +84,25 @@ async function build({ outDir, quiet }) {
   } finally {
     rmSync(workDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * DIR/js: the split bundle for `node bin/sqsdemo`, with inputs.json naming
+ * every source file it was built from (size and mtime): the shim runs the
+ * bundle only while all of them are unchanged, else the sources through tsx.
+ */
+function writeJsBundle(dir, bundle) {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  for (const f of bundle.files) writeFileSync(join(dir, f.name), f.code);
+  // Files on disk only (esbuild also lists its defines), our own: node_modules change with package-lock.json.
+  const own = bundle.inputs.filter((p) => !p.startsWith('<') && !p.split(/[\\/]/).includes('node_modules'));
+  const watched = [...own, 'package.json', 'package-lock.json', ...ASSET_FILES, 'bin/sqsdemo'];
+  const inputs = watched.map((p) => {
+    const st = statSync(join(ROOT, p));
+    return [p, st.mtimeMs, st.size];
+  });
+  writeFileSync(join(dir, 'inputs.json'), JSON.stringify({ entry: bundle.entry, inputs }));
 }
 
 function mib(bytes) {

@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // Runs the node:test suites through tsx. Node 20's `--test` finds no .ts files by
 // itself, so this lists them and passes them explicitly; it fails when no test ran.
+// Every test and suite has a bound: DEFAULT_TIMEOUT_MS unless it sets its own
+// (or `--test-timeout=MS` is passed), so a wait that never ends fails instead of hanging.
 //
 //   node scripts/test.mjs                 every suite under test/ and bench/test/
 //   node scripts/test.mjs test/writer     only the suites under these folders/files
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync, readFileSync, rmSync, mkdtempSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readdirSync, statSync, readFileSync, rmSync, mkdtempSync, existsSync } from 'node:fs';
+import { isAbsolute, join, relative } from 'node:path';
 import { tmpdir } from 'node:os';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -25,6 +27,10 @@ if (files.length === 0) {
   process.exit(1);
 }
 
+/** A test or suite that has not finished after this long fails (ms). The slowest suite takes about a minute. */
+const DEFAULT_TIMEOUT_MS = 180_000;
+const timeout = passThrough.some((a) => a.startsWith('--test-timeout')) ? [] : [`--test-timeout=${DEFAULT_TIMEOUT_MS}`];
+
 const tapDir = mkdtempSync(join(tmpdir(), 'sqsdemo-test-'));
 const tapFile = join(tapDir, 'results.tap');
 const concurrency = process.env.SQSDEMO_TEST_CONCURRENCY ?? '3';
@@ -32,6 +38,7 @@ const args = [
   '--import', 'tsx',
   '--test',
   `--test-concurrency=${concurrency}`,
+  ...timeout,
   '--test-reporter=spec', '--test-reporter-destination=stdout',
   '--test-reporter=tap', `--test-reporter-destination=${tapFile}`,
   ...passThrough,
@@ -41,7 +48,8 @@ const env = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 
 const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit', env });
 const code = await new Promise((resolve) => child.on('close', (c, signal) => resolve(c ?? (signal ? 1 : 0))));
 
-const tap = readFileSync(tapFile, 'utf8');
+// No results file at all (node:test refused to run, e.g. nested in another test run) counts as no tests.
+const tap = existsSync(tapFile) ? readFileSync(tapFile, 'utf8') : '';
 rmSync(tapDir, { recursive: true, force: true });
 const count = (name) => Number((tap.match(new RegExp(`^# ${name} (\\d+)$`, 'm')) ?? [])[1] ?? 0);
 const tests = count('tests');
@@ -53,6 +61,13 @@ const cancelled = count('cancelled');
 console.log(`\n${pass} passed, ${fail + cancelled} failed, ${skipped} skipped`);
 if (tests === 0) {
   console.error('no tests ran: failing the run (a suite that runs nothing proves nothing)');
+  process.exit(1);
+}
+// node:test reports a file that declared no test as one passing test named after the file.
+const fileNames = new Set(files.flatMap((f) => [f, join(root, f)]));
+const empty = [...tap.matchAll(/^ok \d+ - (.+)$/gm)].map((m) => m[1].trim()).filter((name) => fileNames.has(name)).map((name) => (isAbsolute(name) ? relative(root, name) : name));
+if (empty.length > 0) {
+  console.error(`no tests ran in ${empty.join(', ')}: failing the run (a suite that runs nothing proves nothing)`);
   process.exit(1);
 }
 process.exit(code === 0 && fail === 0 && cancelled === 0 ? 0 : 1);

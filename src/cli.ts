@@ -4,31 +4,14 @@
  * turns them into one clear line on stderr (a stack trace only with --debug)
  * and an exit code (src/errors.ts).
  */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help, type Option } from 'commander';
 import type { Writable } from 'node:stream';
-import type { CommandContext } from './commands/context.js';
-import type { Env } from './config.js';
-import { ExitCode, SqsdemoError } from './errors.js';
+import type { CommandContext } from './context.js';
+import { applyEnvironment, envNameOf, type Env } from './config.js';
+import { EXIT_CODE_TABLE, ExitCode, SqsdemoError } from './errors.js';
 import { toJsonLine } from './telemetry/events.js';
 import { VERSION } from './version.js';
-import { registerSqs } from './commands/sqs.js';
-import { registerSetup } from './commands/setup.js';
-import { registerServe } from './commands/serve.js';
-import { registerWork } from './commands/work.js';
-import { registerLoad } from './commands/load.js';
-import { registerDash } from './commands/dash.js';
-import { registerReport } from './commands/report.js';
-
-/** Each subcommand registers itself; add one here only when it works. */
-const COMMANDS: ReadonlyArray<(program: Command, ctx: CommandContext) => void> = [
-  registerSqs,
-  registerSetup,
-  registerServe,
-  registerWork,
-  registerLoad,
-  registerDash,
-  registerReport,
-];
+import { COMMANDS, selectedCommand, type CommandEntry, type Register } from './commands/catalog.js';
 
 export interface CliIo {
   readonly stdout: Writable;
@@ -39,7 +22,17 @@ export interface CliIo {
   readonly signal: AbortSignal;
 }
 
-export function buildProgram(ctx: CommandContext): Command {
+/** Filled while parsing: the subcommand whose action runs (for error messages). */
+export interface ProgramObserver {
+  action?: Command;
+}
+
+/**
+ * The commander program. Only `full` (the command being run, loaded with
+ * its entry's `load()`) is registered with its flags; every other command is
+ * listed by name and summary, so start-up loads nothing that command does not use.
+ */
+export function buildProgram(ctx: CommandContext, full?: { readonly entry: CommandEntry; readonly register: Register }, observer: ProgramObserver = {}): Command {
   const program = new Command('sqsdemo')
     .description(
       'Run, learn from and load-test a service built on Amazon SQS.\n\n' +
@@ -54,17 +47,30 @@ export function buildProgram(ctx: CommandContext): Command {
     .configureOutput({
       writeOut: (s) => ctx.stdout.write(s),
       writeErr: (s) => ctx.stderr.write(s),
-    });
+    })
+    .configureHelp({ optionDescription: describeOption });
   program.addHelpText(
     'after',
     '\nWhere SQS is (every command): the local endpoint http://127.0.0.1:9324 by default;\n' +
       '--endpoint URL for ElasticMQ, LocalStack or another sqsdemo sqs; --aws for real AWS.\n' +
-      'Exit codes: 0 ok, 1 check failed, 2 bad flags or input, 3 SQS unreachable, 4 queue missing.',
+      'Flags win over environment variables, which win over defaults.\n\nExit codes:\n' +
+      EXIT_CODE_TABLE.map(([code, meaning]) => `  ${String(code).padStart(3)}  ${meaning}`).join('\n'),
   );
-  for (const register of COMMANDS) register(program, ctx);
-  // Subcommands inherit the output, error handling and exit override.
+  // The environment is applied once, from ctx.env, just before the chosen command runs.
+  program.hook('preAction', (_program, action) => {
+    observer.action = action;
+    applyEnvironment(action, ctx.env);
+  });
+  // Every command has flags: list one not loaded as `name [options]`, as it would be if it were.
+  const listedOnly = new Set<Command>();
+  program.configureHelp({ subcommandTerm: (cmd) => (listedOnly.has(cmd) ? `${cmd.name()} [options]` : Help.prototype.subcommandTerm.call(program.createHelp(), cmd)) });
+  for (const entry of COMMANDS) {
+    if (entry === full?.entry) full.register(program, ctx);
+    else listedOnly.add(program.command(entry.name).summary(entry.summary));
+  }
+  // Subcommands inherit the output, help, error handling and exit override.
   for (const sub of program.commands) {
-    sub.exitOverride().showHelpAfterError('(add --help for usage)').configureOutput({
+    sub.exitOverride().showHelpAfterError('(add --help for usage)').configureHelp({ optionDescription: describeOption }).configureOutput({
       writeOut: (s) => ctx.stdout.write(s),
       writeErr: (s) => ctx.stderr.write(s),
     });
@@ -72,9 +78,18 @@ export function buildProgram(ctx: CommandContext): Command {
   return program;
 }
 
+/** Commander's own option description, with "env: NAME" for options declared with `fromEnv`. */
+function describeOption(this: Help, option: Option): string {
+  const name = envNameOf(option);
+  if (name === undefined) return Help.prototype.optionDescription.call(this, option);
+  return Help.prototype.optionDescription.call(this, Object.assign(Object.create(option) as Option, { envVar: name }));
+}
+
 /** Run the CLI with the given argv (as process.argv: node, script, ...args). Resolves to the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
-  const program = buildProgram(io);
+  const observer: ProgramObserver = {};
+  const entry = selectedCommand(argv);
+  const program = buildProgram(io, entry ? { entry, register: await entry.load() } : undefined, observer);
   try {
     await program.parseAsync(argv as string[]);
     return ExitCode.Ok;
@@ -83,19 +98,19 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return ExitCode.Ok;
       return ExitCode.Usage; // commander has already printed "error: ..." and the hint
     }
-    reportError(err, program, argv, io);
+    reportError(err, program, observer.action, io);
     return err instanceof SqsdemoError ? err.exitCode : ExitCode.Internal;
   }
 }
 
-function reportError(err: unknown, program: Command, argv: readonly string[], io: CliIo): void {
-  const debug = argv.includes('--debug');
-  const commandName = program.commands.find((c) => argv.includes(c.name()))?.name();
+function reportError(err: unknown, program: Command, action: Command | undefined, io: CliIo): void {
+  const debug = program.opts().debug === true;
+  const commandName = action?.name();
   const prefix = commandName ? `sqsdemo ${commandName}` : 'sqsdemo';
   if (err instanceof SqsdemoError) {
     io.stderr.write(`${prefix}: ${err.message}\n`);
     if (err.hint) io.stderr.write(`  hint: ${err.hint}\n`);
-    if (argv.includes('--json') && commandName) {
+    if (action?.opts().json === true && commandName) {
       io.stdout.write(toJsonLine({ role: commandName, type: 'error', t: Date.now(), message: err.message, code: err.code, hint: err.hint }));
     }
   } else {
@@ -122,6 +137,8 @@ function describeStack(err: unknown): string {
 export async function main(): Promise<never> {
   // The SDK's "Node 20 support ends" notice is not the user's business on every start.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  // The one read of the process environment: everything below gets it through ctx.env.
+  const env: Env = process.env;
   const controller = new AbortController();
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -129,12 +146,12 @@ export async function main(): Promise<never> {
     if (signals === 1) controller.abort(new Error(`received ${signal}`));
     else {
       process.stderr.write(`sqsdemo: second ${signal}, exiting without draining\n`);
-      process.exit(130);
+      process.exit(ExitCode.Interrupted);
     }
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  watchSupervisor(process.env.SQSDEMO_SUPERVISOR_PID, controller);
+  watchSupervisor(env.SQSDEMO_SUPERVISOR_PID, controller);
   // A closed pipe (e.g. `sqsdemo ... | head`) is not an error worth a stack trace.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') controller.abort(new Error('stdout closed'));
@@ -143,7 +160,7 @@ export async function main(): Promise<never> {
     stdout: process.stdout,
     stderr: process.stderr,
     stdin: process.stdin,
-    env: process.env,
+    env,
     isTTY: process.stdout.isTTY === true,
     signal: controller.signal,
   });

@@ -3,21 +3,49 @@
  * message on stderr and an exit code. `hint` says what the user can do next.
  */
 
-/** Process exit codes, one meaning each. */
+/**
+ * Process exit codes, one meaning each, the same for every command. The README
+ * and `sqsdemo --help` print EXIT_CODE_TABLE; test/cli/exit-codes.test.ts drives
+ * one case per row through the executable.
+ */
 export const ExitCode = {
   Ok: 0,
-  /** The run finished but its check failed (e.g. `load` saw an unexpected status). */
+  /** The run finished but its check failed (`load` saw an unexpected answer, `setup` found other attributes, `dash`'s balance). */
   Failed: 1,
-  /** Bad flags, values or input: the user can fix the command line. */
+  /** Bad flags, environment variables or input (including a missing AWS region): the user can fix the command line. */
   Usage: 2,
-  /** SQS (or another service) could not be reached or refused us. */
+  /** SQS could not be reached, or refused our credentials or access. */
   Unavailable: 3,
   /** The queue does not exist: run `sqsdemo setup`. */
   MissingQueue: 4,
-  /** A bug: an error nobody planned for. */
+  /** Cannot listen: the port is taken or not allowed (`sqs`, `serve`, `work --metrics-port`). */
+  CannotListen: 5,
+  /** The writer (`load --url`) cannot be reached. */
+  WriterUnavailable: 6,
+  /** A bug: an error nobody planned for (sysexits' EX_SOFTWARE). */
   Internal: 70,
+  /** A second Ctrl-C: stopped without draining (128 + SIGINT). */
+  Interrupted: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** The table as users read it (README, --help). */
+export const EXIT_CODE_TABLE: ReadonlyArray<readonly [ExitCode, string]> = [
+  [ExitCode.Ok, 'ok'],
+  [ExitCode.Failed, 'a check failed (load saw a wrong answer, setup found other attributes, dash balance)'],
+  [ExitCode.Usage, 'bad flags, environment or input (including no AWS region or credentials)'],
+  [ExitCode.Unavailable, 'SQS unreachable, or it refused our credentials'],
+  [ExitCode.MissingQueue, 'queue missing (run sqsdemo setup)'],
+  [ExitCode.CannotListen, 'cannot listen: the port is taken or not allowed'],
+  [ExitCode.WriterUnavailable, 'load: the writer (--url) is unreachable'],
+  [ExitCode.Internal, 'internal error (a bug: please report it)'],
+  [ExitCode.Interrupted, 'a second Ctrl-C: stopped without draining'],
+];
+
+/** The codes a role may exit with that `dash` passes on as its own when that role fails. */
+export function isTableCode(code: number | null): code is ExitCode {
+  return code !== null && EXIT_CODE_TABLE.some(([c]) => c === code);
+}
 
 export class SqsdemoError extends Error {
   override readonly name: string = 'SqsdemoError';
@@ -74,6 +102,37 @@ export class SqsRequestError extends SqsdemoError {
     options?: { cause?: unknown },
   ) {
     super(message, 'E_SQS_REQUEST', ExitCode.Failed, undefined, options);
+  }
+}
+
+/** Cannot listen on the address asked for: the port is taken or not allowed. Exit 5. */
+export class ListenError extends SqsdemoError {
+  override readonly name = 'ListenError';
+  constructor(message: string, hint?: string, options?: { cause?: unknown }) {
+    super(message, 'E_LISTEN', ExitCode.CannotListen, hint, options);
+  }
+}
+
+/**
+ * The one mapping of a listen() failure to an error, for every role that listens.
+ * EADDRINUSE/EACCES: exit 5; an address that is not this machine's: exit 2 (bad --host).
+ */
+export function listenError(err: unknown, host: string, port: number, hintInUse = 'stop the other process or pick another --port (0 picks a free one)'): SqsdemoError {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  const where = `${host}:${port}`;
+  if (code === 'EADDRINUSE') return new ListenError(`cannot listen on ${where}: the port is in use`, hintInUse, { cause: err });
+  if (code === 'EACCES') return new ListenError(`cannot listen on ${where}: permission denied`, 'use a port above 1023', { cause: err });
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
+    return new UsageError(`cannot listen on ${where}: no such local address`, 'use 127.0.0.1, 0.0.0.0 or an address of this machine');
+  }
+  return new ListenError(`cannot listen on ${where}: ${(err as Error)?.message ?? String(err)}`, undefined, { cause: err });
+}
+
+/** The writer `load` sends to cannot be reached. Exit 6. */
+export class WriterUnavailableError extends SqsdemoError {
+  override readonly name = 'WriterUnavailableError';
+  constructor(message: string, hint?: string, options?: { cause?: unknown }) {
+    super(message, 'E_WRITER_UNAVAILABLE', ExitCode.WriterUnavailable, hint, options);
   }
 }
 

@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 
 /** Set to true by the single executable's build (esbuild `define`). */
 declare const __SQSDEMO_SEA__: boolean | undefined;
+/** The package root relative to this module, set by the dist/js build (its modules sit two levels down). */
+declare const __SQSDEMO_BUNDLE_ROOT__: string | undefined;
 
 export interface SelfCommand {
   readonly command: string;
@@ -20,5 +22,6 @@ export function isSingleExecutable(): boolean {
 
 export function selfCommand(): SelfCommand {
   if (isSingleExecutable()) return { command: process.execPath, args: [] };
-  return { command: process.execPath, args: [fileURLToPath(new URL('../bin/sqsdemo', import.meta.url))] };
+  const root = typeof __SQSDEMO_BUNDLE_ROOT__ === 'string' ? __SQSDEMO_BUNDLE_ROOT__ : '../';
+  return { command: process.execPath, args: [fileURLToPath(new URL(`${root}bin/sqsdemo`, import.meta.url))] };
 }

@@ -3,6 +3,7 @@
  * harness measures what is there and reports the rest as "not available".
  */
 import { execFileSync } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
 import { BIN } from './procs.js';
 
 let cached: ReadonlySet<string> | undefined;
@@ -25,4 +26,18 @@ export function sqsdemoCommands(): ReadonlySet<string> {
 
 export function hasCommand(name: string): boolean {
   return sqsdemoCommands().has(name);
+}
+
+/** Whether `node bin/sqsdemo` runs the dist/js bundle right now (built and fresh) or the sources through tsx. */
+export function shimRunsBundle(): boolean {
+  if (process.env.SQSDEMO_FROM_SOURCE) return false;
+  try {
+    const { inputs } = JSON.parse(readFileSync(new URL('../../dist/js/inputs.json', import.meta.url), 'utf8')) as { inputs: Array<[string, number, number]> };
+    return inputs.every(([path, mtimeMs, size]) => {
+      const st = statSync(new URL(`../../${path}`, import.meta.url));
+      return st.mtimeMs === mtimeMs && st.size === size;
+    });
+  } catch {
+    return false;
+  }
 }

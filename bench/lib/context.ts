@@ -11,6 +11,8 @@ export interface BenchOptions {
   readonly profileDir: string;
   /** Extra flags for `sqsdemo dash` in the pipeline section (e.g. a load rate). */
   readonly dashArgs: readonly string[];
+  /** Run sqsdemo's children from source through tsx (default: build dist/ and run dist/js). */
+  readonly fromSource?: boolean;
 }
 
 export interface SectionOutput {

@@ -7,6 +7,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 
 export type Target =
   | { readonly kind: 'ratio-at-least'; readonly min: number }
+  | { readonly kind: 'ratio-at-most'; readonly max: number }
   | { readonly kind: 'at-least'; readonly min: number; readonly unit: string }
   | { readonly kind: 'at-most'; readonly max: number; readonly unit: string }
   | { readonly kind: 'exact' }
@@ -38,6 +39,11 @@ export function judge(target: Target, value: number | undefined, ratio?: number)
       const t = `≥ ${target.min}×`;
       if (ratio === undefined || !Number.isFinite(ratio)) return { target: t, met: 'n/a' };
       return { target: t, met: ratio >= target.min ? 'yes' : `no (${ratio.toFixed(2)}×: ${pct((target.min - ratio) / target.min)} short)` };
+    }
+    case 'ratio-at-most': {
+      const t = `≤ ${target.max}×`;
+      if (ratio === undefined || !Number.isFinite(ratio)) return { target: t, met: 'n/a' };
+      return { target: t, met: ratio <= target.max ? 'yes' : `no (${ratio.toFixed(2)}×: ${pct((ratio - target.max) / target.max)} over)` };
     }
     case 'at-least': {
       const t = `≥ ${target.min.toLocaleString('en-US')} ${target.unit}`;

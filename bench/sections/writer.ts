@@ -12,6 +12,7 @@ import { startEndpoint, type Endpoint } from '../lib/endpoint.js';
 import { fmtInt, fmtNum, progress } from '../lib/log.js';
 import { readyUrl, spawnScript, spawnSqsdemo, type BenchChild } from '../lib/procs.js';
 import { profileNote } from '../lib/profile-note.js';
+import { treeCpuMeter } from '../lib/proc-tree.js';
 import { BenchSqs } from '../lib/queues.js';
 import { row } from '../lib/report.js';
 
@@ -49,7 +50,7 @@ async function measure(label: string, url: string, windowS: number, writerPid: n
   progress(`  ${label}: warm-up 1 s at ${url}`);
   await hammer(url, 1);
   progress(`  ${label}: ${windowS} s, ${CONNECTIONS} connections`);
-  const writerCpu = cpuMeter(writerPid);
+  const writerCpu = treeCpuMeter(writerPid); // with --workers N, its workers too
   const endpointCpu = cpuMeter(endpointPid);
   const selfCpu = cpuMeter(process.pid);
   const from = Date.now();
@@ -135,6 +136,7 @@ export async function benchWriter(options: BenchOptions, out: SectionOutput): Pr
     await sqs.deleteQueues(plainQueue);
 
     let serve: Enqueueing | undefined;
+    let serve2: Enqueueing | undefined;
     const serveNotes: string[] = [];
     if (hasCommand('serve')) {
       progress('writer (c): sqsdemo serve');
@@ -155,6 +157,20 @@ export async function benchWriter(options: BenchOptions, out: SectionOutput): Pr
       const note = profileNote('sqsdemo serve under autocannon', prof.path, { spawnedAt: serve.child.spawnedAt, ...serve.run.window });
       if (note) serveNotes.push(note);
       await sqs.deleteQueues(q);
+
+      progress('writer (d): sqsdemo serve --workers 2 (node:cluster, one port)');
+      const q2 = await sqs.createQueues('bench_serve2');
+      serve2 = await enqueueing('sqsdemo serve --workers 2',
+        () => spawnSqsdemo(
+          ['serve', '--port', '0', '--json', '--no-access-log', '--workers', '2', '--endpoint', endpoint.url, '--queue', q2.queueName, '--dlq', q2.dlqName],
+          { name: 'sqsdemo serve --workers 2' },
+        ),
+        endpoint, sqs, q2.queueUrl, windowS, stoppedCounts);
+      const stopped2 = serve2.child.last((e) => e.type === 'stopped');
+      if (typeof stopped2?.enqueued === 'number') {
+        serveNotes.push(`Writer: sqsdemo serve --workers 2: ${fmtInt(stopped2.enqueued)} accepted, ${fmtInt(serve2.queued)} in the queue afterwards${serve2.queued === stopped2.enqueued ? ' (all there)' : ' (MISMATCH)'}.`);
+      }
+      await sqs.deleteQueues(q2);
     }
 
     const latency = (r: WriterRun): string => `${fmtNum(r.p50, 0)} / ${fmtNum(r.p99, 0)}`;
@@ -169,6 +185,10 @@ export async function benchWriter(options: BenchOptions, out: SectionOutput): Pr
       baseline: `${fmtInt(plain.run.rps)} (plain writer)`, baselineValue: plain.run.rps,
       target: { kind: 'ratio-at-least', min: 2 },
     }));
+    out.rows.push(row(SECTION, 'requests/s with serve --workers 2 vs --workers 1 (same box: 2 cores shared with the endpoint and autocannon)', {
+      sqsdemo: serve2 ? fmtInt(serve2.run.rps) : na, value: serve2?.run.rps,
+      baseline: serve ? `${fmtInt(serve.run.rps)} (--workers 1)` : 'n/a', baselineValue: serve?.run.rps,
+    }));
     out.rows.push(row(SECTION, 'latency p50 / p99 (ms)', {
       sqsdemo: serve ? latency(serve.run) : na,
       baseline: `bare ${latency(bare)}; plain ${latency(plain.run)}`,
@@ -178,7 +198,7 @@ export async function benchWriter(options: BenchOptions, out: SectionOutput): Pr
       baseline: plain.sqsPerMessage !== undefined ? `${fmtNum(plain.sqsPerMessage, 3)} (plain writer)` : 'n/a', baselineValue: plain.sqsPerMessage,
     }));
     out.notes.push(`Writer: autocannon, ${CONNECTIONS} connections, ${windowS} s per server after a 1 s warm-up; endpoint: ${endpoint.kind === 'moto' ? 'moto (stand-in: sqsdemo sqs not registered yet)' : 'sqsdemo sqs'} in its own process. SQS requests per message: ${serve?.sqsSource ?? plain.sqsSource} over each writer's whole life (start to drained stop) / messages in its queue afterwards.`);
-    const runs: ReadonlyArray<readonly [string, WriterRun | undefined]> = [['bare polka', bare], ['plain writer', plain.run], ['sqsdemo serve', serve?.run]];
+    const runs: ReadonlyArray<readonly [string, WriterRun | undefined]> = [['bare polka', bare], ['plain writer', plain.run], ['sqsdemo serve', serve?.run], ['sqsdemo serve --workers 2', serve2?.run]];
     out.notes.push(`Writer: CPU (share of one core) in the window: ${runs.flatMap(([l, r]) => (r ? [`${l}: ${r.cpu}`] : [])).join('; ')}.`);
     for (const [label, r] of runs) {
       if (r && r.other > 0) out.notes.push(`Writer: ${label} answered ${fmtInt(r.other)} requests with something other than 201 (or errors/timeouts).`);

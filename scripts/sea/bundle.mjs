@@ -21,20 +21,33 @@ const SEA_AWARE = new Set(['src/self.ts', 'src/assets.ts']);
 
 /**
  * Bundle src/main.ts.
- * @returns {Promise<{ code: string, sha256: string, inputs: number, warnings: string[] }>}
+ *
+ * - `split: false`: ONE ES module (the single executable's fallback when it
+ *   cannot write its cache; it starts slower: everything is parsed at once).
+ * - `split: true`: an entry `sqsdemo.mjs` plus chunks. src/cli.ts import()s
+ *   only the command being run, so `--help` loads the entry and commander
+ *   (~150 KB) instead of all of it (~4 MB: the SDK, Ink, React, ajv).
+ * - `sea`: built for the single executable (true) or for `node bin/sqsdemo`
+ *   running dist/js (false: src/self.ts then starts roles through the shim).
+ *
+ * @param {{ split?: boolean, sea?: boolean }} [options]
+ * @returns {Promise<{ files: Array<{ name: string, code: string }>, entry: string, sha256: string, inputs: string[], warnings: string[] }>}
  */
-export async function bundleCli() {
+export async function bundleCli({ split = false, sea = true } = {}) {
   const assets = Object.fromEntries(ASSET_FILES.map((name) => [name, readFileSync(join(ROOT, name), 'utf8')]));
   const warnings = [];
   const result = await esbuild.build({
     absWorkingDir: ROOT,
-    entryPoints: ['src/main.ts'],
+    entryPoints: { sqsdemo: 'src/main.ts' },
     bundle: true,
     write: false,
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    outfile: 'sqsdemo.mjs',
+    splitting: split,
+    outdir: 'out',
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunk-[hash]',
     jsx: 'automatic',
     legalComments: 'none',
     // Not minified: it does not start faster (measured) and --debug stack traces stay readable.
@@ -42,8 +55,10 @@ export async function bundleCli() {
     metafile: true,
     logLevel: 'silent',
     define: {
-      __SQSDEMO_SEA__: 'true',
+      __SQSDEMO_SEA__: sea ? 'true' : 'false',
       __SQSDEMO_ASSETS__: JSON.stringify(assets),
+      // dist/js/*.mjs: the package root is two levels up (src/self.ts finds bin/sqsdemo from it).
+      ...(sea ? {} : { __SQSDEMO_BUNDLE_ROOT__: JSON.stringify('../../') }),
       // React's production build: faster, and no development warnings on a user's terminal.
       'process.env.NODE_ENV': '"production"',
     },
@@ -59,11 +74,16 @@ export async function bundleCli() {
     throw new Error(`esbuild failed:\n${messages.join('\n') || err.message}`);
   });
   for (const w of result.warnings) warnings.push(formatMessage(w));
-  const code = result.outputFiles[0].text;
+  const files = result.outputFiles
+    .map((f) => ({ name: relative(join(ROOT, 'out'), f.path).split('\\').join('/'), code: f.text }))
+    .sort((a, b) => (a.name < b.name ? -1 : 1));
+  const hash = createHash('sha256');
+  for (const f of files) hash.update(f.name).update('\0').update(f.code).update('\0');
   return {
-    code,
-    sha256: createHash('sha256').update(code).digest('hex'),
-    inputs: Object.keys(result.metafile.inputs).length,
+    files,
+    entry: 'sqsdemo.mjs',
+    sha256: hash.digest('hex'),
+    inputs: Object.keys(result.metafile.inputs),
     warnings,
   };
 }

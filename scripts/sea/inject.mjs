@@ -13,10 +13,10 @@ const RESOURCE = 'NODE_SEA_BLOB';
 const SEA_MAIN = fileURLToPath(new URL('./sea-main.cjs', import.meta.url));
 
 /**
- * Write the SEA blob for `bundleFile` (with `sha256File` beside it) into workDir.
+ * Write the SEA blob with `assets` (asset name -> file path) into workDir.
  * @returns {string} the blob's path
  */
-export function makeBlob({ workDir, bundleFile, sha256File }) {
+export function makeBlob({ workDir, assets }) {
   const blob = join(workDir, 'sqsdemo.blob');
   const config = join(workDir, 'sea-config.json');
   writeFileSync(config, JSON.stringify({
@@ -27,7 +27,7 @@ export function makeBlob({ workDir, bundleFile, sha256File }) {
     // an ES module with top-level await); they cannot speed up the bundle.
     useCodeCache: false,
     useSnapshot: false,
-    assets: { 'sqsdemo.mjs': bundleFile, 'sqsdemo.mjs.sha256': sha256File },
+    assets,
   }, null, 2));
   try {
     execFileSync(process.execPath, ['--experimental-sea-config', config], { cwd: workDir, stdio: 'pipe' });

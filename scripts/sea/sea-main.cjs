@@ -1,12 +1,14 @@
 // The single executable's entry (Node 20's SEA main must be CommonJS, and can
-// require() only Node's built-ins). It starts the ES module bundle of the CLI,
-// embedded as the asset 'sqsdemo.mjs' (see scripts/build-sea.mjs).
+// require() only Node's built-ins). It starts the ES module bundle of the CLI
+// (see scripts/build-sea.mjs).
 //
-// How: the bundle is written once per version to a per-user cache file named by
-// its SHA-256, and import()ed from there; later starts only stat() that file.
-// Measured on Node 20: ~210 ms for `--help`, the same as `node bundle.mjs`;
-// importing it as a data: URL instead costs ~160 ms more on every start, so that
-// is only the fallback when no cache directory is writable.
+// How: the split bundle (assets 'split/*': an entry and chunks; src/cli.ts
+// import()s only the command being run) is written once per version to a
+// per-user cache directory named by its SHA-256, and import()ed from there;
+// later starts only stat() its files. `--help` then loads ~150 KB instead of
+// ~4 MB. When no cache directory is writable, the one-file bundle (asset
+// 'sqsdemo.mjs') is imported from memory as a data: URL (slower: everything is
+// parsed on every start).
 'use strict';
 const { getAsset } = require('node:sea');
 const fs = require('node:fs');
@@ -17,12 +19,11 @@ const { pathToFileURL } = require('node:url');
 
 const BUNDLE = 'sqsdemo.mjs';
 const EXIT_CANNOT_START = 70;
-/** Other versions' cache files older than this are removed when a new one is written. */
+/** Other versions' cache entries older than this are removed when a new one is written. */
 const STALE_MS = 7 * 24 * 3600 * 1000;
 
-/** "<sha256> <bytes>" of the bundle, written by the build. */
-const [sha256, sizeText] = getAsset(`${BUNDLE}.sha256`, 'utf8').trim().split(' ');
-const size = Number(sizeText);
+/** { sha256, entry, files: [{ name, size }] } of the split bundle, written by the build. */
+const manifest = JSON.parse(getAsset('split/manifest.json', 'utf8'));
 
 function cacheDir() {
   const env = process.env;
@@ -34,25 +35,36 @@ function cacheDir() {
   return path.join(xdg, 'sqsdemo');
 }
 
-/** The bundle's file URL in the cache, writing it first if needed; undefined if that is impossible. */
+/** True when `dir` holds every file of the split bundle, whole. */
+function complete(dir) {
+  return manifest.files.every((f) => {
+    const st = fs.statSync(path.join(dir, f.name), { throwIfNoEntry: false });
+    return st !== undefined && st.isFile() && st.size === f.size;
+  });
+}
+
+/** The entry's file URL in the cache, writing the bundle there first if needed; undefined if that is impossible. */
 function cachedBundleUrl() {
   try {
-    const dir = cacheDir();
-    const file = path.join(dir, `sqsdemo-${sha256.slice(0, 20)}.mjs`);
-    const st = fs.statSync(file, { throwIfNoEntry: false });
-    if (st && st.isFile() && st.size === size) return pathToFileURL(file).href;
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    // Write aside and rename: concurrent first starts (dash starts several) never see half a file.
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, Buffer.from(getAsset(BUNDLE)), { mode: 0o600 });
+    const root = cacheDir();
+    const dir = path.join(root, `sqsdemo-${manifest.sha256.slice(0, 20)}`);
+    const entry = pathToFileURL(path.join(dir, manifest.entry)).href;
+    if (complete(dir)) return entry;
+    fs.mkdirSync(root, { recursive: true, mode: 0o700 });
+    // Write aside and rename: concurrent first starts (dash starts several) never see half a bundle.
+    const tmp = `${dir}.${process.pid}.tmp`;
+    fs.rmSync(tmp, { recursive: true, force: true });
+    fs.mkdirSync(tmp, { mode: 0o700 });
+    for (const f of manifest.files) fs.writeFileSync(path.join(tmp, f.name), Buffer.from(getAsset(`split/${f.name}`)), { mode: 0o600 });
     try {
-      fs.renameSync(tmp, file);
+      fs.rmSync(dir, { recursive: true, force: true }); // an incomplete one left by a crash
+      fs.renameSync(tmp, dir);
     } catch (err) {
-      fs.rmSync(tmp, { force: true });
-      if (!fs.existsSync(file)) throw err;
+      fs.rmSync(tmp, { recursive: true, force: true });
+      if (!complete(dir)) throw err; // another start won the race: use its copy
     }
-    removeStale(dir, path.basename(file));
-    return pathToFileURL(file).href;
+    removeStale(root, path.basename(dir));
+    return entry;
   } catch {
     return undefined;
   }
@@ -61,10 +73,10 @@ function cachedBundleUrl() {
 function removeStale(dir, keep) {
   const now = Date.now();
   for (const name of fs.readdirSync(dir)) {
-    if (name === keep || !/^sqsdemo-[0-9a-f]+\.mjs(\.\d+\.tmp)?$/.test(name)) continue;
+    if (name === keep || !/^sqsdemo-[0-9a-f]+(\.mjs)?(\.\d+\.tmp)?$/.test(name)) continue;
     const file = path.join(dir, name);
     try {
-      if (now - fs.statSync(file).mtimeMs > STALE_MS) fs.rmSync(file, { force: true });
+      if (now - fs.statSync(file).mtimeMs > STALE_MS) fs.rmSync(file, { recursive: true, force: true });
     } catch {
       // Another process removed it first.
     }

@@ -1,10 +1,11 @@
 /** `sqsdemo dash`: run the whole pipeline (endpoint, setup, serve, work, load) and draw it live. */
 import { Option, type Command } from 'commander';
+import { SUMMARIES } from './catalog.js';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { CommandContext } from './context.js';
+import type { CommandContext } from '../context.js';
 import { addSqsOptions, sqsConfigFrom } from './sqs-options.js';
-import { type Env, durationIn, floatIn, intIn } from '../config.js';
+import { durationIn, floatIn, intIn, fromEnv, isCi } from '../config.js';
 import { DEFAULT_TOPOLOGY } from '../sqs/topology.js';
 import { MALFORMED_KINDS, type MalformedKind, parseMalformedKinds } from '../load/config.js';
 import { DASH_DEFAULTS, type DashConfig } from '../dash/config.js';
@@ -12,8 +13,9 @@ import { runDash } from '../dash/run.js';
 
 interface DashFlags {
   endpoint?: string;
-  aws?: boolean | string;
+  aws?: boolean;
   tty: boolean;
+  groups?: number;
   duration?: number;
   rate: number;
   concurrency: number;
@@ -38,7 +40,7 @@ interface DashFlags {
 export function registerDash(program: Command, ctx: CommandContext): void {
   const cmd = program
     .command('dash')
-    .summary('run the whole pipeline (local SQS, writer, reader, load) and draw it live')
+    .summary(SUMMARIES.dash)
     .description(
       'Start the local SQS endpoint (unless --endpoint or --aws says where SQS is), create the queues, ' +
         'then `serve`, `work` and `load` as child processes, and draw them in three panes as the ' +
@@ -53,31 +55,32 @@ export function registerDash(program: Command, ctx: CommandContext): void {
   addSqsOptions(cmd)
     .option('--no-tty', 'do not draw: plain summary lines (the default when stdout is not a terminal)')
     .addOption(new Option('--duration <duration>', 'stop after this long, e.g. 30s, 5m (default: until q on a terminal, 10s otherwise)').argParser(durationIn(100, 7 * 24 * 3_600_000)))
-    .addOption(new Option('--rate <r>', 'load: requests per second (open loop)').default(DASH_DEFAULTS.rate).env('SQSDEMO_LOAD_RATE').argParser(floatIn(0.01, 1_000_000)))
+    .addOption(fromEnv(new Option('--rate <r>', 'load: requests per second (open loop)').default(DASH_DEFAULTS.rate).argParser(floatIn(0.01, 1_000_000)), 'SQSDEMO_LOAD_RATE'))
     .addOption(new Option('--concurrency <n>', 'load: connections to the writer').default(DASH_DEFAULTS.concurrency).argParser(intIn(1, 10_000)))
     .addOption(new Option('--body-bytes <n>', 'load: size of each good message body, UTF-8 bytes').default(DASH_DEFAULTS.bodyBytes).argParser(intIn(1, 1_048_576)))
     .addOption(new Option('--batch-size <n>', 'load: requests per batch (the original: 24 lines)').default(DASH_DEFAULTS.batchSize).argParser(intIn(1, 1_000_000)))
     .addOption(new Option('--malformed-per-batch <n>', 'load: deliberately bad requests per batch').default(DASH_DEFAULTS.malformedPerBatch).argParser(intIn(0, 1_000_000)))
     .addOption(new Option('--malformed-kinds <list>', `load: which bad requests, in turn: ${MALFORMED_KINDS.join(',')} (default: empty)`).argParser(parseMalformedKinds))
-    .addOption(new Option('--work-ms <ms>', 'work: duration of the simulated task, ms').default(DASH_DEFAULTS.workMs).env('SQSDEMO_WORK_MS').argParser(intIn(0, 3_600_000)))
-    .addOption(new Option('--fail-rate <p>', 'work: probability that a task fails (0.09: about 1 in 11, like the original)').default(DASH_DEFAULTS.failRate).env('SQSDEMO_FAIL_RATE').argParser(floatIn(0, 1)))
+    .addOption(fromEnv(new Option('--work-ms <ms>', 'work: duration of the simulated task, ms').default(DASH_DEFAULTS.workMs).argParser(intIn(0, 3_600_000)), 'SQSDEMO_WORK_MS'))
+    .addOption(fromEnv(new Option('--fail-rate <p>', 'work: probability that a task fails (0.09: about 1 in 11, like the original)').default(DASH_DEFAULTS.failRate).argParser(floatIn(0, 1)), 'SQSDEMO_FAIL_RATE'))
     .addOption(new Option('--work-concurrency <n>', 'work: tasks running at once (default: work\'s own)').argParser(intIn(1, 100_000)))
     .addOption(new Option('--pollers <n>', 'work: receive loops (default: work\'s own)').argParser(intIn(1, 1_000)))
     .addOption(new Option('--retry-delay <duration>', 'work: make a failed message visible again after this long (default: the visibility timeout)').argParser(durationIn(0, 43_200_000)))
     .addOption(new Option('--seed <n>', 'seed for the failure draws and the generated text').argParser(intIn(0, 4_294_967_295)))
+    .addOption(new Option('--groups <n>', `load with --fifo: message groups the bodies are spread over (default ${DASH_DEFAULTS.groups})`).argParser(intIn(1, 100_000)))
     .addOption(new Option('--visibility-timeout <s>', 'setup: VisibilityTimeout of the main queue when dash creates it, seconds').default(DEFAULT_TOPOLOGY.visibilityTimeout).argParser(intIn(0, 43_200)))
     .addOption(new Option('--max-receive-count <n>', 'setup: receives before a message is dead-lettered, when dash creates the queue').default(DEFAULT_TOPOLOGY.maxReceiveCount).argParser(intIn(1, 1000)))
     .addOption(new Option('--drain-timeout <duration>', 'at stop: wait at most this long for work to empty the queue').default(DASH_DEFAULTS.drainMs, '5s').argParser(durationIn(0, 600_000)))
     .addOption(new Option('--data-log <file>', "keep work's data log (CSV, one line per handled message) in this file, for `sqsdemo report` (default: a temp file, removed at the end)"))
-    .addOption(new Option('--data-dir <dir>', 'the local endpoint dash starts keeps its queues and messages in this directory (`sqsdemo sqs --data-dir`; default: in memory)').env('SQSDEMO_DATA_DIR'))
+    .addOption(fromEnv(new Option('--data-dir <dir>', 'the local endpoint dash starts keeps its queues and messages in this directory (`sqsdemo sqs --data-dir`; default: in memory)'), 'SQSDEMO_DATA_DIR'))
     .addOption(new Option('--summary-every <duration>', 'without a terminal: a summary line this often').default(DASH_DEFAULTS.summaryEveryMs, '2s').argParser(durationIn(100, 3_600_000)))
     .action(async (flags: DashFlags) => {
       const sqs = sqsConfigFrom(cmd.opts(), ctx.env);
       // Ink draws only the last frame under CI (is-in-ci), so a CI terminal gets plain lines.
-      const tty = ctx.isTTY && flags.tty && !inCi(ctx.env);
+      const tty = ctx.isTTY && flags.tty && !isCi(ctx.env);
       const config: DashConfig = Object.freeze({
         sqs,
-        startLocal: !sqs.aws && flags.endpoint === undefined && !ctx.env.AWS_ENDPOINT_URL_SQS,
+        startLocal: sqs.endpointIsDefault,
         tty,
         durationMs: flags.duration ?? (tty ? undefined : DASH_DEFAULTS.plainDurationMs),
         summaryEveryMs: flags.summaryEvery,
@@ -96,16 +99,11 @@ export function registerDash(program: Command, ctx: CommandContext): void {
         seed: flags.seed,
         visibilityTimeout: flags.visibilityTimeout,
         maxReceiveCount: flags.maxReceiveCount,
+        ...(flags.groups !== undefined ? { groups: flags.groups } : {}),
         dataLog: flags.dataLog !== undefined ? resolve(flags.dataLog) : join(tmpdir(), `sqsdemo-dash-${process.pid}-${Date.now()}.csv`),
         keepDataLog: flags.dataLog !== undefined,
         ...(flags.dataDir !== undefined && flags.dataDir !== '' ? { sqsDataDir: resolve(flags.dataDir) } : {}),
       });
       await runDash(config, ctx);
     });
-}
-
-/** The same test Ink uses (is-in-ci): CI or CONTINUOUS_INTEGRATION set, or any CI_* variable; CI=0/false is off. */
-function inCi(env: Env): boolean {
-  if (env.CI === '0' || env.CI === 'false') return false;
-  return env.CI !== undefined || env.CONTINUOUS_INTEGRATION !== undefined || Object.keys(env).some((k) => k.startsWith('CI_'));
 }

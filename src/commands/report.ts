@@ -4,8 +4,9 @@
  * imported only when this command runs, never on the start-up path of the roles.
  */
 import { Option, type Command } from 'commander';
-import type { CommandContext } from './context.js';
-import { intIn } from '../config.js';
+import { SUMMARIES } from './catalog.js';
+import type { CommandContext } from '../context.js';
+import { intIn, fromEnv } from '../config.js';
 import { DEFAULT_TOPOLOGY } from '../sqs/topology.js';
 
 interface ReportFlags {
@@ -18,7 +19,7 @@ interface ReportFlags {
 export function registerReport(program: Command, ctx: CommandContext): void {
   program
     .command('report')
-    .summary('draw the reader\'s data log (work --data-log) as an HTML report of processing quality')
+    .summary(SUMMARIES.report)
     .description(
       'Read one or more data logs written by `sqsdemo work --data-log FILE` (several readers merge into one report) ' +
         'and write one self-contained HTML file (no network needed to view it; mail it, attach it to a ticket): ' +
@@ -31,7 +32,7 @@ export function registerReport(program: Command, ctx: CommandContext): void {
     .argument('<data-log...>', 'CSV files written by work --data-log')
     .addOption(new Option('-o, --output <file>', 'where to write the report').default('report.html'))
     .option('--open', 'open the report in the default browser when written')
-    .addOption(new Option('--tz <zone>', 'time zone of every time shown, an IANA name such as UTC or Europe/Berlin (default: this machine\'s)').env('SQSDEMO_TZ'))
+    .addOption(fromEnv(new Option('--tz <zone>', 'time zone of every time shown, an IANA name such as UTC or Europe/Berlin (default: this machine\'s)'), 'SQSDEMO_TZ'))
     .addOption(new Option('--max-receive-count <n>', 'the queue\'s maxReceiveCount: a failure on this receive means the dead-letter queue').default(DEFAULT_TOPOLOGY.maxReceiveCount).argParser(intIn(1, 1000)))
     .action(async (files: string[], flags: ReportFlags) => {
       const { makeReport, describeReport } = await import('../report/run.js');

@@ -1,6 +1,7 @@
 /** `sqsdemo setup`: create or verify the main queue and its dead-letter queue. */
 import { Option, type Command } from 'commander';
-import type { CommandContext } from './context.js';
+import { SUMMARIES } from './catalog.js';
+import type { CommandContext } from '../context.js';
 import { addSqsOptions, sqsConfigFrom } from './sqs-options.js';
 import { intIn } from '../config.js';
 import { createSqsClient } from '../sqs/client.js';
@@ -22,9 +23,11 @@ interface SetupFlags {
 export function registerSetup(program: Command, ctx: CommandContext): void {
   const cmd = program
     .command('setup')
-    .summary('create or verify the queues (main queue + dead-letter queue)')
+    .summary(SUMMARIES.setup)
     .description(
       'Create the dead-letter queue and the main queue with a RedrivePolicy pointing at it.\n\n' +
+        'With --fifo (or a --queue ending in .fifo) both are FIFO queues: q1_fifo.fifo and ' +
+        'q1_fifo_dlq.fifo unless --queue/--dlq name them.\n\n' +
         'Idempotent: existing queues are compared with the wanted attributes; differences ' +
         'are reported, and changed only with --apply. Exits 1 when attributes differ.',
     );
@@ -48,6 +51,7 @@ export function registerSetup(program: Command, ctx: CommandContext): void {
             maximumMessageSize: flags.maxMessageSize,
             messageRetentionPeriod: flags.retention,
             maxReceiveCount: flags.maxReceiveCount,
+            fifo: config.fifo,
           },
           { apply: flags.apply === true },
         ).catch((err: unknown) => {

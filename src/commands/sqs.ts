@@ -1,8 +1,10 @@
 /** `sqsdemo sqs`: the local SQS-compatible endpoint. */
 import { resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import type { CommandContext } from './context.js';
-import { durationIn, intIn, parseHost, parsePort } from '../config.js';
+import { SUMMARIES } from './catalog.js';
+import type { CommandContext } from '../context.js';
+import { durationIn, fromEnv, intIn, parseHost, parsePort } from '../config.js';
+import { ListenError, SqsdemoError } from '../errors.js';
 import { normalizeOrigin } from '../localsqs/browser-policy.js';
 import { DEFAULT_COMPACT_BYTES } from '../localsqs/journal/data-dir.js';
 import { FSYNC_MODES, type FsyncMode } from '../localsqs/journal/writer.js';
@@ -53,12 +55,12 @@ export function registerSqs(program: Command, ctx: CommandContext): void {
   const d = DEFAULT_LIMITS;
   program
     .command('sqs')
-    .summary('run a local SQS-compatible endpoint (in memory, or kept in --data-dir)')
+    .summary(SUMMARIES.sqs)
     .description(
-      'Serve the Amazon SQS API for standard queues on HTTP, so every role (and the AWS SDKs, ' +
+      'Serve the Amazon SQS API for standard and FIFO queues on HTTP, so every role (and the AWS SDKs, ' +
         'the AWS CLI and boto3) runs with no AWS account: AWS JSON 1.0 (SDK v3) and the Query ' +
         'protocol. Visibility timeouts, delays, retention, long polling, message attributes and ' +
-        'dead-letter redrive behave as AWS documents them.\n\n' +
+        'dead-letter redrive and message move tasks behave as AWS documents them.\n\n' +
         'Listens on 127.0.0.1 unless --host says otherwise. Any signature is accepted unless ' +
         '--credentials is given: then every request must be SigV4-signed with that key. Browser ' +
         'requests from web pages are refused unless their origin is allowed with --cors-origin.\n\n' +
@@ -78,13 +80,13 @@ export function registerSqs(program: Command, ctx: CommandContext): void {
         '  never   answered at once, written right after: a kill -9 may lose the last few milliseconds ' +
         'of changes; the OS decides when they reach the disk',
     )
-    .addOption(new Option('--host <address>', 'address to listen on (0.0.0.0 for every interface)').default('127.0.0.1').env('SQSDEMO_SQS_HOST').argParser(parseHost))
-    .addOption(new Option('--port <n>', 'port to listen on (0 picks a free one; the ready line prints it)').default(9324).env('SQSDEMO_SQS_PORT').argParser(parsePort))
+    .addOption(fromEnv(new Option('--host <address>', 'address to listen on (0.0.0.0 for every interface)').default('127.0.0.1').argParser(parseHost), 'SQSDEMO_SQS_HOST'))
+    .addOption(fromEnv(new Option('--port <n>', 'port to listen on (0 picks a free one; the ready line prints it)').default(9324).argParser(parsePort), 'SQSDEMO_SQS_PORT'))
     .option('--json', 'print one JSON event per line (ready with its url, stats every second, stopped)')
-    .addOption(new Option('--credentials <key:secret>', 'verify SigV4: only requests signed with this access key and secret are served (KEY:SECRET, several comma-separated)').env('SQSDEMO_CREDENTIALS').argParser(credentialsArg))
-    .addOption(new Option('--cors-origin <origin>', 'let browser pages from this origin call the endpoint, with CORS headers (repeatable; several comma-separated in the env var)').env('SQSDEMO_CORS_ORIGINS').argParser(collectOrigins))
-    .addOption(new Option('--data-dir <dir>', 'keep queues and messages in this directory across restarts and crashes (default: in memory only)').env('SQSDEMO_DATA_DIR'))
-    .addOption(new Option('--fsync <mode>', 'with --data-dir, what an answer waits for: always (fsynced), batch (written; fsync within 200 ms), never (nothing)').choices(FSYNC_MODES).default('batch').env('SQSDEMO_FSYNC'))
+    .addOption(fromEnv(new Option('--credentials <key:secret>', 'verify SigV4: only requests signed with this access key and secret are served (KEY:SECRET, several comma-separated)').argParser(credentialsArg), 'SQSDEMO_CREDENTIALS'))
+    .addOption(fromEnv(new Option('--cors-origin <origin>', 'let browser pages from this origin call the endpoint, with CORS headers (repeatable; several comma-separated in the env var)').argParser(collectOrigins), 'SQSDEMO_CORS_ORIGINS'))
+    .addOption(fromEnv(new Option('--data-dir <dir>', 'keep queues and messages in this directory across restarts and crashes (default: in memory only)'), 'SQSDEMO_DATA_DIR'))
+    .addOption(fromEnv(new Option('--fsync <mode>', 'with --data-dir, what an answer waits for: always (fsynced), batch (written; fsync within 200 ms), never (nothing)').choices(FSYNC_MODES).default('batch'), 'SQSDEMO_FSYNC'))
     .addOption(new Option('--compact-bytes <n>', 'with --data-dir, write a snapshot and drop the journal before it after this many journal bytes (at least the last snapshot\'s size)').default(DEFAULT_COMPACT_BYTES, '64 MiB').argParser(intIn(4_096, 64 * 1024 * 1_048_576)))
     .addOption(new Option('--max-queues <n>', 'queues at most; CreateQueue beyond is OverLimit').default(d.maxQueues).argParser(intIn(1, 10_000)))
     .addOption(new Option('--max-tags-per-queue <n>', 'tags per queue at most (AWS: 50)').default(d.maxTagsPerQueue).argParser(intIn(0, 50)))
@@ -115,6 +117,20 @@ export function registerSqs(program: Command, ctx: CommandContext): void {
           },
         }),
         ctx,
-      );
+      ).catch((err: unknown) => {
+        throw asListenError(err);
+      });
     });
+}
+
+/**
+ * The local endpoint reports a taken or refused port with its own codes; the
+ * exit code for "cannot listen" is 5 for every role (src/errors.ts). Its
+ * messages and hints are kept: they name the other sqsdemo sqs that may hold it.
+ */
+function asListenError(err: unknown): unknown {
+  if (err instanceof SqsdemoError && /^E_(PORT_IN_USE|PORT_DENIED|LISTEN)$/.test(err.code)) {
+    return new ListenError(err.message, err.hint, { cause: err.cause });
+  }
+  return err;
 }

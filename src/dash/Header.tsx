@@ -29,6 +29,7 @@ export function Header({ state, width }: HeaderProps) {
           const look = STATUS_LOOK[state.children[n].status];
           return <Text key={n} color={look.color}>{`  ${n} ${look.mark}`}</Text>;
         })}
+        {state.fifo ? <Text color={(state.work?.orderViolations ?? 0) > 0 ? 'red' : 'green'}>{`  FIFO · order violations ${state.work?.orderViolations ?? 0}`}</Text> : null}
         {state.stopping ? <Text color="yellow" bold>{'  stopping: load, serve, work, endpoint…'}</Text> : null}
       </Text>
       <Text wrap="truncate">

@@ -20,6 +20,7 @@ export function formatSummary(state: DashState, elapsedMs: number): string {
   parts.push(s ? `serve enqueued ${s.enqueued} p99 ${fmtMs(s.latencyMs.p99)}` : 'serve -');
   const w = state.work;
   parts.push(w ? `work processed ${w.processed} failed ${w.failed} retried ${w.retried}` : 'work -');
+  if (state.fifo) parts.push(`FIFO order violations ${w?.orderViolations ?? 0}`);
   const q = state.queues;
   parts.push(q ? `queue ${q.main.visible} visible, ${q.main.inFlight} in flight, ${q.dlq.visible + q.dlq.inFlight} dead-lettered` : 'queue -');
   const crashed = CHILD_NAMES.filter((n) => state.children[n].status === 'crashed');
@@ -41,6 +42,7 @@ export function formatFinal(state: DashState, balance: Balance = computeBalance(
   const l = state.load;
   if (l) lines.push(`load: sent ${l.sent} ${formatCounts(l.counts)}, p50 ${fmtMs(l.latencyMs.p50)} p99 ${fmtMs(l.latencyMs.p99)}${l.unexpected ? `, ${l.unexpected} unexpected answers` : ''}`);
   if (w) lines.push(`work: processed ${w.processed}, failed ${w.failed} (retried by SQS), received ${w.received}`);
+  if (state.fifo) lines.push(`FIFO: order violations ${w?.orderViolations ?? 0}`);
   lines.push(`balance: ${formatBalance(balance, { unicode: false })}`);
   return lines.join('\n') + '\n';
 }

@@ -72,6 +72,8 @@ export interface ServeView {
 export interface WorkView
   extends Pick<WorkStatsEvent, 'received' | 'processed' | 'failed' | 'retried' | 'deleted' | 'inFlight' | 'throughput' | 'ageMs' | 'receiveCounts'> {
   readonly returned: number;
+  /** FIFO queues: messages processed after a later one of their group (must be 0). */
+  readonly orderViolations?: number;
   readonly pollers?: number;
   readonly concurrency?: number;
   readonly final: boolean;
@@ -108,6 +110,8 @@ export interface DashState {
   readonly warnings: readonly string[];
   /** Set once quitting started; the header says so. */
   readonly stopping: boolean;
+  /** The pipeline runs on FIFO queues (dash --fifo): the header shows it and work's order violations. */
+  readonly fifo?: boolean;
 }
 
 export type DashAction =
@@ -241,13 +245,17 @@ function reduceWork(state: DashState, e: Extract<AnyEvent, { role: 'work' }>): D
       const work: WorkView = {
         ...prev, received: e.received, processed: e.processed, failed: e.failed, retried: e.retried, deleted: e.deleted,
         inFlight: e.inFlight, throughput: e.throughput, ageMs: e.ageMs, receiveCounts: e.receiveCounts, returned: e.returned ?? prev.returned,
+        ...(e.orderViolations !== undefined ? { orderViolations: e.orderViolations } : {}),
       };
       return { ...state, work, series: { ...state.series, work: pushRing(state.series.work, e.throughput, SERIES_POINTS) } };
     }
     case 'stopped':
       return {
         ...state,
-        work: { ...prev, processed: e.processed, failed: e.failed, returned: e.returned, deleted: e.deleted ?? prev.deleted, inFlight: 0, throughput: 0, final: true },
+        work: {
+          ...prev, processed: e.processed, failed: e.failed, returned: e.returned, deleted: e.deleted ?? prev.deleted, inFlight: 0, throughput: 0, final: true,
+          ...(e.orderViolations !== undefined ? { orderViolations: e.orderViolations } : {}),
+        },
       };
     default:
       return state;

@@ -90,7 +90,10 @@ export function createSupervisor(config: DashConfig, store: DashStore, env: Env)
     try {
       const report = await ensureTopology(
         client,
-        { ...DEFAULT_TOPOLOGY, queueName: config.sqs.queueName, dlqName: config.sqs.dlqName, visibilityTimeout: config.visibilityTimeout, maxReceiveCount: config.maxReceiveCount },
+        {
+          ...DEFAULT_TOPOLOGY, queueName: config.sqs.queueName, dlqName: config.sqs.dlqName, visibilityTimeout: config.visibilityTimeout,
+          maxReceiveCount: config.maxReceiveCount, fifo: config.sqs.fifo,
+        },
         { apply: false },
       );
       urls = { queueUrl: report.main.url, dlqUrl: report.dlq.url };

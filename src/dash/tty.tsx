@@ -6,7 +6,7 @@
  */
 import { relative } from 'node:path';
 import { render } from 'ink';
-import type { CommandContext } from '../commands/context.js';
+import type { CommandContext } from '../context.js';
 import { aborted, sleep } from '../util/abort.js';
 import { App } from './App.js';
 import type { DashConfig } from './config.js';

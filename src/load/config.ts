@@ -37,6 +37,8 @@ export interface VerifyConfig {
   readonly dataLog?: string;
   /** Give up looking in the queues after this long (ms). */
   readonly timeoutMs: number;
+  /** load --groups: check each group's order in the data log (needs `dataLog`). */
+  readonly checkOrder?: boolean;
 }
 
 export interface LoadConfig {
@@ -55,6 +57,8 @@ export interface LoadConfig {
   readonly malformedKinds: readonly MalformedKind[];
   /** UTF-8 bytes of each good message body. */
   readonly bodyBytes: number;
+  /** FIFO: spread good bodies over this many message groups, one request in flight per group (see groups.ts). */
+  readonly groups?: number;
   readonly seed: number;
   /** A request without an answer after this long (ms) counts as `timeout`. */
   readonly timeoutMs: number;

@@ -78,6 +78,13 @@ export function formatSummary(e: Extract<LoadEvent, { type: 'summary' }>): strin
         (f ? ` (found in queue ${f.queue}, dead-letter queue ${f.dlq}, data log ${f.dataLog})` : '') +
         (e.verify.missingSample?.length ? `; e.g. ${e.verify.missingSample.slice(0, 3).join(', ')}` : ''),
     );
+    const o = e.verify.order;
+    if (o) {
+      lines.push(
+        `  order: ${o.checked} processed messages in ${o.groups} groups, order violations ${o.violations}` +
+          (o.sample.length > 0 ? `; e.g. ${o.sample.slice(0, 3).join(', ')}` : ''),
+      );
+    }
   }
   lines.push(e.ok ? '  check: ok (every good request got 201, every malformed one a 4xx)' : `  check: FAILED: ${(e.reasons ?? []).join('; ')}`);
   return lines.join('\n');

@@ -14,8 +14,14 @@
  * Stopping (limit, deadline or stop()) ends sending; `finished` resolves when
  * every request sent has its answer (or its timeout).
  */
-import type { LoadClock } from './clock.js';
-import type { PayloadPlan } from './payloads.js';
+import type { Clock, Timer } from '../util/clock.js';
+import type { PayloadPlan, RequestSlot } from './payloads.js';
+
+/** A plan that may hold requests back (load --groups: one request in flight per group). */
+interface GatedPlan extends PayloadPlan {
+  ready?(): boolean;
+  done?(slot: RequestSlot): void;
+}
 import type { Sender } from './sender.js';
 import type { LoadStats } from './stats.js';
 
@@ -28,9 +34,10 @@ export interface GeneratorOptions {
 }
 
 export interface GeneratorDeps {
-  readonly plan: PayloadPlan;
+  readonly plan: GatedPlan;
   readonly sender: Sender;
-  readonly clock: LoadClock;
+  /** The schedule and latencies are on its monotonic() time. */
+  readonly clock: Clock;
   readonly stats: LoadStats;
   /** Called after each answer has been recorded. */
   readonly onAnswer?: () => void;
@@ -71,8 +78,8 @@ export function createLoadGenerator(options: GeneratorOptions, deps: GeneratorDe
   // Open-loop schedule: request k (since the origin) is due at origin + k * intervalMs.
   let origin = 0;
   let k = 0;
-  let cancelTick: (() => void) | undefined;
-  let cancelDeadline: (() => void) | undefined;
+  let tick: Timer | undefined;
+  let deadlineTimer: Timer | undefined;
   let pumping = false;
   let again = false;
   let resolveFinished!: () => void;
@@ -85,10 +92,10 @@ export function createLoadGenerator(options: GeneratorOptions, deps: GeneratorDe
     if (endReason !== undefined) return;
     unsentAtEnd = backlog();
     endReason = reason;
-    cancelTick?.();
-    cancelTick = undefined;
-    cancelDeadline?.();
-    cancelDeadline = undefined;
+    tick?.cancel();
+    tick = undefined;
+    deadlineTimer?.cancel();
+    deadlineTimer = undefined;
     maybeFinish();
   }
 
@@ -102,7 +109,8 @@ export function createLoadGenerator(options: GeneratorOptions, deps: GeneratorDe
     stats.recordSent();
     sender.send(slot, (outcome, id) => {
       inFlight--;
-      stats.recordOutcome(slot, outcome, clock.now() - scheduledAt, id);
+      plan.done?.(slot);
+      stats.recordOutcome(slot, outcome, clock.monotonic() - scheduledAt, id);
       deps.onAnswer?.();
       if (endReason !== undefined) maybeFinish();
       else pump();
@@ -129,22 +137,23 @@ export function createLoadGenerator(options: GeneratorOptions, deps: GeneratorDe
   function pumpOnce(): void {
     if (!started || paused || endReason !== undefined) return;
     if (rate === undefined) {
-      while (inFlight < concurrency && endReason === undefined) issue(clock.now());
+      while (inFlight < concurrency && endReason === undefined && (plan.ready?.() ?? true)) issue(clock.monotonic());
       return;
     }
-    const now = clock.now();
+    const now = clock.monotonic();
     while (inFlight < concurrency && endReason === undefined) {
       const at = due();
       if (at >= deadline) return endSending('duration');
       if (at > now) break;
+      if (plan.ready?.() === false) break; // every group has a request in flight: it waits in the backlog
       k++;
       issue(at);
     }
-    if (endReason === undefined && cancelTick === undefined) {
+    if (endReason === undefined && tick === undefined) {
       const at = due();
       if (at > now) {
-        cancelTick = clock.setTimer(() => {
-          cancelTick = undefined;
+        tick = clock.setTimer(() => {
+          tick = undefined;
           pump();
         }, at - now);
       }
@@ -153,7 +162,7 @@ export function createLoadGenerator(options: GeneratorOptions, deps: GeneratorDe
 
   function backlog(): number {
     if (rate === undefined || paused || endReason !== undefined || !started) return 0;
-    const now = clock.now();
+    const now = clock.monotonic();
     // How many schedule slots since the origin are due: up to now, or before the deadline once it has passed.
     const dueCount = now < deadline ? Math.floor((now - origin) / intervalMs()) + 1 : Math.ceil((deadline - origin) / intervalMs());
     const left = requests === undefined ? Infinity : requests - issued;
@@ -161,9 +170,9 @@ export function createLoadGenerator(options: GeneratorOptions, deps: GeneratorDe
   }
 
   function restartSchedule(): void {
-    cancelTick?.();
-    cancelTick = undefined;
-    origin = clock.now();
+    tick?.cancel();
+    tick = undefined;
+    origin = clock.monotonic();
     k = 0;
   }
 
@@ -171,11 +180,11 @@ export function createLoadGenerator(options: GeneratorOptions, deps: GeneratorDe
     start() {
       if (started) return;
       started = true;
-      const now = clock.now();
+      const now = clock.monotonic();
       origin = now;
       if (options.durationMs !== undefined) {
         deadline = now + options.durationMs;
-        cancelDeadline = clock.setTimer(() => endSending('duration'), options.durationMs);
+        deadlineTimer = clock.setTimer(() => endSending('duration'), options.durationMs);
       }
       pump();
     },
@@ -186,8 +195,8 @@ export function createLoadGenerator(options: GeneratorOptions, deps: GeneratorDe
     pause() {
       if (paused) return;
       paused = true;
-      cancelTick?.();
-      cancelTick = undefined;
+      tick?.cancel();
+      tick = undefined;
     },
     resume() {
       if (!paused) return;

@@ -7,17 +7,19 @@
  * not the expected one.
  */
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { CommandContext } from '../commands/context.js';
+import type { CommandContext } from '../context.js';
 import { CheckFailedError } from '../errors.js';
 import { createSqsClient } from '../sqs/client.js';
 import type { LoadEvent, LoadSummaryEvent } from '../telemetry/load-events.js';
 import { createEventSink } from '../telemetry/sink.js';
-import { systemLoadClock, type LoadClock } from './clock.js';
+import { systemClock, type Clock, type Timer } from '../util/clock.js';
 import type { LoadConfig } from './config.js';
 import { readControl } from './control.js';
 import { createLoadFormatter } from './format.js';
 import { createLoadGenerator } from './generator.js';
 import { createPayloadPlan } from './payloads.js';
+import { groupedPlan } from './groups.js';
+import { randomBytes } from 'node:crypto';
 import { createHttpSender, probeWriter, type Sender } from './sender.js';
 import { LoadStats, toCounts } from './stats.js';
 import { verifyAccepted } from './verify.js';
@@ -28,7 +30,7 @@ const JSON_STATS_MS = 1_000;
 const HUMAN_STATS_MS = 5_000;
 
 export interface LoadDeps {
-  readonly clock?: LoadClock;
+  readonly clock?: Clock;
   /** Replaces HTTP (unit tests); also skips the connect probe. */
   readonly sender?: Sender;
   /** SQS client for --verify (default: built from config.verify.sqs). */
@@ -36,26 +38,27 @@ export interface LoadDeps {
 }
 
 export async function runLoad(config: LoadConfig, ctx: CommandContext, deps: LoadDeps = {}): Promise<LoadSummaryEvent> {
-  const clock = deps.clock ?? systemLoadClock;
+  const clock = deps.clock ?? systemClock;
   const emit = createEventSink<LoadEvent>(ctx.stdout, config.json, createLoadFormatter(config));
   if (deps.sender === undefined) await probeWriter(config.url, Math.min(config.timeoutMs, 5_000));
 
-  const plan = createPayloadPlan(config);
+  const basePlan = createPayloadPlan(config);
+  const plan = config.groups === undefined ? basePlan : groupedPlan(basePlan, config.groups, randomBytes(3).toString('hex'));
   const stats = new LoadStats(config.verify !== undefined);
-  const sender = deps.sender ?? createHttpSender(config.url, { connections: config.concurrency, timeoutMs: config.timeoutMs, collectIds: config.verify !== undefined });
+  const sender = deps.sender ?? createHttpSender(config.url, { connections: config.concurrency, timeoutMs: config.timeoutMs, collectIds: config.verify !== undefined }, ctx.env);
 
   let lastBatchLine = -Infinity;
   let shownBatch = 0;
   const batchEvent = (batch: number): void => {
     shownBatch = batch;
-    lastBatchLine = clock.now();
-    emit({ role: 'load', type: 'batch', t: clock.wall(), batch, counts: toCounts(stats.counts) });
+    lastBatchLine = clock.monotonic();
+    emit({ role: 'load', type: 'batch', t: clock.now(), batch, counts: toCounts(stats.counts) });
   };
   const generator = createLoadGenerator(config, {
     plan, sender, clock, stats,
     onAnswer: () => {
       if (stats.answered % config.batchSize !== 0) return;
-      if (clock.now() - lastBatchLine >= BATCH_LINE_MIN_MS) batchEvent(stats.answered / config.batchSize);
+      if (clock.monotonic() - lastBatchLine >= BATCH_LINE_MIN_MS) batchEvent(stats.answered / config.batchSize);
     },
   });
 
@@ -63,23 +66,22 @@ export async function runLoad(config: LoadConfig, ctx: CommandContext, deps: Loa
   let lastStatsAt = 0;
   let lastAnswered = 0;
   const statsEvent = (): void => {
-    const now = clock.now();
+    const now = clock.monotonic();
     const throughput = ((stats.answered - lastAnswered) * 1000) / Math.max(1, now - lastStatsAt);
     lastStatsAt = now;
     lastAnswered = stats.answered;
-    stats.latency.takeInterval();
-    const { count: _count, ...latencyMs } = stats.latency.total.percentiles();
+    const { count: _count, ...latencyMs } = stats.latency.percentiles();
     emit({
-      role: 'load', type: 'stats', t: clock.wall(), sent: stats.sent, counts: toCounts(stats.counts),
+      role: 'load', type: 'stats', t: clock.now(), sent: stats.sent, counts: toCounts(stats.counts),
       throughput: Math.round(throughput * 10) / 10, latencyMs,
       ...(generator.rate !== undefined ? { rate: generator.rate } : {}),
       paused: generator.paused, unexpected: stats.unexpected,
       inFlight: generator.inFlight, backlog: generator.backlog(),
     });
   };
-  let cancelStats: (() => void) | undefined;
+  let statsTimer: Timer | undefined;
   const scheduleStats = (): void => {
-    cancelStats = clock.setTimer(() => {
+    statsTimer = clock.setTimer(() => {
       statsEvent();
       scheduleStats();
     }, statsEvery);
@@ -99,17 +101,17 @@ export async function runLoad(config: LoadConfig, ctx: CommandContext, deps: Loa
           generator.setRate(rate);
           statsEvent();
         },
-      }, (message) => emit({ role: 'load', type: 'warn', t: clock.wall(), message, code: 'E_CONTROL' }))
+      }, (message) => emit({ role: 'load', type: 'warn', t: clock.now(), message, code: 'E_CONTROL' }))
     : undefined;
 
   const onAbort = (): void => {
-    if (generator.endReason === undefined) emit({ role: 'load', type: 'stopping', t: clock.wall(), reason: (ctx.signal.reason as Error | undefined)?.message ?? 'stop requested' });
+    if (generator.endReason === undefined) emit({ role: 'load', type: 'stopping', t: clock.now(), reason: (ctx.signal.reason as Error | undefined)?.message ?? 'stop requested' });
     generator.stop();
   };
-  const startedAt = clock.now();
+  const startedAt = clock.monotonic();
   lastStatsAt = startedAt;
   try {
-    emit({ role: 'load', type: 'ready', t: clock.wall(), url: config.url });
+    emit({ role: 'load', type: 'ready', t: clock.now(), url: config.url });
     if (ctx.signal.aborted) onAbort();
     else ctx.signal.addEventListener('abort', onAbort, { once: true });
     generator.start();
@@ -117,11 +119,11 @@ export async function runLoad(config: LoadConfig, ctx: CommandContext, deps: Loa
     await generator.finished;
   } finally {
     ctx.signal.removeEventListener('abort', onAbort);
-    cancelStats?.();
+    statsTimer?.cancel();
     control?.close();
     sender.close();
   }
-  const durationMs = clock.now() - startedAt;
+  const durationMs = clock.monotonic() - startedAt;
   const lastBatch = Math.floor(stats.answered / config.batchSize);
   if (lastBatch > shownBatch) batchEvent(lastBatch);
 
@@ -135,11 +137,12 @@ export async function runLoad(config: LoadConfig, ctx: CommandContext, deps: Loa
     } finally {
       if (deps.sqsClient === undefined) client.destroy();
     }
+    if (verify.order && verify.order.violations > 0) reasons.push(`${verify.order.violations} messages were processed after a later message of their group (FIFO order violations)`);
     if (verify.missing > 0) reasons.push(`${verify.missing} of ${verify.accepted} accepted messages were not found in the queues${config.verify.dataLog ? ' or the data log' : ''}`);
   }
-  const { count: _count, ...latencyMs } = stats.latency.total.percentiles();
+  const { count: _count, ...latencyMs } = stats.latency.percentiles();
   const summary: LoadSummaryEvent = {
-    role: 'load', type: 'summary', t: clock.wall(),
+    role: 'load', type: 'summary', t: clock.now(),
     sent: stats.sent, counts: toCounts(stats.counts), durationMs: Math.round(durationMs),
     throughput: Math.round((stats.answered * 10_000) / Math.max(1, durationMs)) / 10,
     latencyMs, unexpected: stats.unexpected, ok: reasons.length === 0,

@@ -9,8 +9,9 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { connect } from 'node:net';
-import { ExitCode, SqsdemoError } from '../errors.js';
+import { WriterUnavailableError } from '../errors.js';
 import type { RequestSlot } from './payloads.js';
+import { createRawHttpSender } from './raw-sender.js';
 
 /** Called exactly once per request. `id` is the MessageId of a 201 (only when ids are collected). */
 export type SendDone = (outcome: string, id: string | undefined) => void;
@@ -45,7 +46,18 @@ class RequestTimeout extends Error {
   override readonly name = 'RequestTimeout';
 }
 
-export function createHttpSender(url: string, options: HttpSenderOptions): Sender {
+/**
+ * The sender for `url`: the load client's own HTTP/1.1 connections for http://
+ * (src/load/raw-sender.ts), node:https for https://. SQSDEMO_LOAD_NODE_HTTP=1
+ * uses node:http for http:// too (to compare the two).
+ */
+export function createHttpSender(url: string, options: HttpSenderOptions, env: NodeJS.ProcessEnv = {}): Sender {
+  if (new URL(url).protocol === 'http:' && !env.SQSDEMO_LOAD_NODE_HTTP) return createRawHttpSender(url, options);
+  return createNodeHttpSender(url, options);
+}
+
+/** node:http(s) with a keep-alive Agent: one request object, one timer per request. */
+export function createNodeHttpSender(url: string, options: HttpSenderOptions): Sender {
   const u = new URL(url);
   const https = u.protocol === 'https:';
   const agent = https
@@ -125,10 +137,8 @@ export async function probeWriter(url: string, timeoutMs: number): Promise<void>
       const code = errorKind(err);
       const nobody = code === 'ECONNREFUSED';
       reject(
-        new SqsdemoError(
+        new WriterUnavailableError(
           nobody ? `nothing is listening at ${url} (ECONNREFUSED)` : `cannot reach the writer at ${url} (${code})`,
-          'E_WRITER_UNAVAILABLE',
-          ExitCode.Unavailable,
           'start the writer with `sqsdemo serve` (or `sqsdemo dash`), or pass --url with its address',
           { cause: err },
         ),

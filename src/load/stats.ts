@@ -6,7 +6,7 @@
  * The expectation: a good request gets 201; a malformed one gets a 4xx.
  * Anything else (5xx, a connection error, a 201 for a malformed body) is unexpected.
  */
-import { LatencyWindow } from '../telemetry/histogram.js';
+import { LatencyHistogram } from '../telemetry/histogram.js';
 import type { OutcomeCounts } from '../telemetry/load-events.js';
 import type { RequestSlot } from './payloads.js';
 import { isStatus } from './sender.js';
@@ -31,7 +31,8 @@ export class LoadStats {
   readonly counts = new Map<string, number>();
   /** Request kind ('good', 'empty', 'json', ...) -> outcome -> count. */
   readonly byKind = new Map<string, Map<string, number>>();
-  readonly latency = new LatencyWindow();
+  /** Since the start of the run (the stats events and the summary both report totals). */
+  readonly latency = new LatencyHistogram();
   /** MessageIds of the 201s, when collected (--verify). */
   readonly ids: string[] = [];
 

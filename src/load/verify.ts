@@ -20,8 +20,11 @@ import { UsageError } from '../errors.js';
 import { toSqsdemoError } from '../sqs/errors.js';
 import { resolveQueueUrls } from '../sqs/topology.js';
 import type { VerifyConfig } from './config.js';
+import { countOrderViolations } from './groups.js';
 
 export interface VerifyResult {
+  /** With checkOrder: per-group order of the passes in the data log. */
+  readonly order?: ReturnType<typeof countOrderViolations>;
   readonly accepted: number;
   readonly received: number;
   readonly missing: number;
@@ -61,10 +64,42 @@ export function sixthColumn(text: string): string[] {
   return out;
 }
 
+/** The body (7th field) of every `pass` record (3rd field) of a data log, in file order (RFC 4180 quoting). */
+export function passedBodies(text: string): string[] {
+  const out: string[] = [];
+  let fields: string[] = [];
+  let value = '';
+  let quoted = false;
+  const endRecord = (): void => {
+    fields.push(value);
+    if (fields.length >= 7 && fields[2] === 'pass') out.push(fields[6]!);
+    fields = [];
+    value = '';
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c !== '"') value += c;
+      else if (text[i + 1] === '"') {
+        value += '"';
+        i++;
+      } else quoted = false;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      fields.push(value);
+      value = '';
+    } else if (c === '\n') endRecord();
+    else if (c !== '\r') value += c;
+  }
+  if (value !== '' || fields.length > 0) endRecord();
+  return out;
+}
+
 export async function verifyAccepted(ids: readonly string[], config: VerifyConfig, client: SQSClient): Promise<VerifyResult> {
   const wanted = new Set(ids);
   const accepted = wanted.size;
   let dataLog = 0;
+  let order: VerifyResult['order'];
   if (config.dataLog !== undefined) {
     let text: string;
     try {
@@ -73,6 +108,7 @@ export async function verifyAccepted(ids: readonly string[], config: VerifyConfi
       throw new UsageError(`cannot read --verify-data-log ${config.dataLog}: ${(err as Error).message}`, 'pass the file given to `sqsdemo work --data-log`');
     }
     for (const id of sixthColumn(text)) if (wanted.delete(id)) dataLog++;
+    if (config.checkOrder) order = countOrderViolations(passedBodies(text));
   }
   let queue = 0;
   let dlq = 0;
@@ -92,6 +128,7 @@ export async function verifyAccepted(ids: readonly string[], config: VerifyConfi
     }
   }
   return {
+    ...(order ? { order } : {}),
     accepted,
     received: accepted - wanted.size,
     missing: wanted.size,

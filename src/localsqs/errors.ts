@@ -55,6 +55,8 @@ export const batchEntryIdsNotDistinct = (id: string): SqsApiError =>
   aws('BatchEntryIdsNotDistinct', 'AWS.SimpleQueueService.BatchEntryIdsNotDistinct', `Id ${id} repeated.`);
 export const batchRequestTooLong = (limit: number, size: number): SqsApiError =>
   aws('BatchRequestTooLong', 'AWS.SimpleQueueService.BatchRequestTooLong', `Batch requests cannot be longer than ${limit} bytes. You have sent ${size} bytes.`);
+export const resourceNotFound = (message: string): SqsApiError => aws('ResourceNotFoundException', 'ResourceNotFoundException', message, 404);
+export const unsupportedOperation = (message: string): SqsApiError => aws('UnsupportedOperation', 'AWS.SimpleQueueService.UnsupportedOperation', message);
 export const invalidAddress = (url: string): SqsApiError => aws('InvalidAddress', 'InvalidAddress', `The address ${url} is not valid for this endpoint.`, 404);
 export const invalidAction = (action: string): SqsApiError =>
   aws('InvalidAction', 'InvalidAction', `The action ${action} is not valid for this endpoint.`);

@@ -26,6 +26,11 @@ export class StoredMessage {
   handle: string | undefined = undefined;
   /** ARN of the queue this message was dead-lettered from. */
   deadLetterSourceArn: string | undefined = undefined;
+  /** MessageGroupId (FIFO queues; a fair standard queue may carry one too). */
+  groupId: string | undefined = undefined;
+  /** FIFO only: the deduplication id (given or the body's SHA-256) and the sequence number. */
+  dedupId: string | undefined = undefined;
+  sequenceNumber: string | undefined = undefined;
 
   constructor(
     readonly id: string,

@@ -63,9 +63,16 @@ export function createEndpointMetrics(source: MetricsSource): EndpointMetrics {
       this.set(source.connections());
     },
   });
+  // One labelled child per (action, outcome), so counting a request does not hash its labels again.
+  const children = new Map<string, { inc(): void }>();
   return {
     request(action, status) {
-      requests.inc({ action: action === '' ? 'none' : ACTIONS.has(action) ? action : 'unknown', outcome: outcome(status) });
+      const name = action === '' ? 'none' : ACTIONS.has(action) ? action : 'unknown';
+      const result = outcome(status);
+      const key = `${name} ${result}`;
+      let child = children.get(key);
+      if (child === undefined) children.set(key, (child = requests.labels(name, result)));
+      child.inc();
     },
     async scrape() {
       return { body: await registry.metrics(), contentType: registry.contentType };

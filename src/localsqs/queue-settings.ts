@@ -23,6 +23,14 @@ export interface QueueSettings {
   /** Seconds (0-43200) a received message stays invisible. */
   visibilityTimeout: number;
   redrivePolicy: RedrivePolicy | undefined;
+  /** Set once, at creation, from the name (`.fifo`) and the FifoQueue attribute. */
+  fifoQueue: boolean;
+  /** FIFO: the body's SHA-256 is the deduplication id when a send gives none. */
+  contentBasedDeduplication: boolean;
+  /** FIFO: `queue` or `messageGroup` (deduplication ids are unique per group). */
+  deduplicationScope: 'queue' | 'messageGroup';
+  /** FIFO: `perQueue` or `perMessageGroupId` (stored and returned; no throughput quota is modelled). */
+  fifoThroughputLimit: 'perQueue' | 'perMessageGroupId';
   /** Policy, RedriveAllowPolicy, KMS and SSE attributes: stored, returned, otherwise ignored. */
   readonly other: Map<string, string>;
 }
@@ -35,6 +43,10 @@ export function defaultSettings(): QueueSettings {
     receiveMessageWaitTimeSeconds: 0,
     visibilityTimeout: 30,
     redrivePolicy: undefined,
+    fifoQueue: false,
+    contentBasedDeduplication: false,
+    deduplicationScope: 'queue',
+    fifoThroughputLimit: 'perQueue',
     other: new Map([['SqsManagedSseEnabled', 'true']]),
   };
 }
@@ -48,14 +60,36 @@ const NUMERIC = new Map<string, readonly [keyof QueueSettings, number, number]>(
   ['VisibilityTimeout', ['visibilityTimeout', 0, 43_200]],
 ]);
 const OTHER = new Set(['Policy', 'RedriveAllowPolicy', 'KmsMasterKeyId', 'KmsDataKeyReusePeriodSeconds', 'SqsManagedSseEnabled']);
-const FIFO_ONLY = new Set(['FifoQueue', 'ContentBasedDeduplication', 'DeduplicationScope', 'FifoThroughputLimit']);
+/** FIFO attributes that may be set (at creation or later) on a FIFO queue only, with their allowed values. */
+const FIFO_SETTABLE = new Map<string, readonly [keyof QueueSettings, readonly string[]]>([
+  ['ContentBasedDeduplication', ['contentBasedDeduplication', ['true', 'false']]],
+  ['DeduplicationScope', ['deduplicationScope', ['queue', 'messageGroup']]],
+  ['FifoThroughputLimit', ['fifoThroughputLimit', ['perQueue', 'perMessageGroupId']]],
+]);
+
+/** Wire name of each settings field (for CreateQueue's comparison with an existing queue). */
+const WIRE_NAME = new Map<keyof QueueSettings, string>([
+  ...[...NUMERIC].map(([wire, [key]]) => [key, wire] as const),
+  ...[...FIFO_SETTABLE].map(([wire, [key]]) => [key, wire] as const),
+  ['fifoQueue', 'FifoQueue'],
+]);
+
+/** What parseAttributes needs to know about the queue and its neighbours. */
+export interface AttributeContext {
+  /** The queue is (or is being created as) a FIFO queue. */
+  readonly fifo: boolean;
+  /** CreateQueue (FifoQueue may be given) rather than SetQueueAttributes (it may not). */
+  readonly creating: boolean;
+  /** Whether the queue with this ARN is FIFO; undefined when there is none (RedrivePolicy targets). */
+  readonly queueKind: (arn: string) => 'fifo' | 'standard' | undefined;
+}
 export const READ_ONLY = [
   'ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed',
   'CreatedTimestamp', 'LastModifiedTimestamp', 'QueueArn',
 ] as const;
 
-/** Parse and validate attributes; `dlqExists` checks a RedrivePolicy target. Throws before changing anything. */
-export function parseAttributes(attrs: ReadonlyMap<string, string>, dlqExists: (arn: string) => boolean): Partial<QueueSettings> & { other?: Map<string, string> } {
+/** Parse and validate attributes against the queue's kind (see AttributeContext). Throws before changing anything. */
+export function parseAttributes(attrs: ReadonlyMap<string, string>, ctx: AttributeContext): Partial<QueueSettings> & { other?: Map<string, string> } {
   const out: Partial<Record<keyof QueueSettings, unknown>> = {};
   const other = new Map<string, string>();
   for (const [name, value] of attrs) {
@@ -66,21 +100,40 @@ export function parseAttributes(attrs: ReadonlyMap<string, string>, dlqExists: (
       if (value.trim() === '' || value.length > 32 || !Number.isInteger(n) || n < min || n > max) throw invalidAttributeValue(`Invalid value for the parameter ${name}.`);
       out[key] = n;
     } else if (name === 'RedrivePolicy') {
-      out.redrivePolicy = value === '' ? undefined : parseRedrive(value, dlqExists);
+      out.redrivePolicy = value === '' ? undefined : parseRedrive(value, ctx);
     } else if (OTHER.has(name)) {
       if (name === 'SqsManagedSseEnabled' && value !== 'true' && value !== 'false') throw invalidAttributeValue(`Invalid value for the parameter ${name}.`);
       if (name === 'KmsDataKeyReusePeriodSeconds' && !(Number.isInteger(Number(value)) && Number(value) >= 60 && Number(value) <= 86_400)) {
         throw invalidAttributeValue(`Invalid value for the parameter ${name}.`);
       }
       other.set(name, value);
-    } else if (FIFO_ONLY.has(name)) {
-      if (name === 'FifoQueue' && value === 'false') continue;
-      throw invalidAttributeName(describe(name));
+    } else if (name === 'FifoQueue') {
+      // Only at creation, and createQueue has already matched it against the name.
+      if (!ctx.creating) throw invalidAttributeName(name);
+      if (value !== (ctx.fifo ? 'true' : 'false')) throw invalidAttributeValue(`Invalid value for the parameter ${name}.`);
+      if (ctx.fifo) out.fifoQueue = true;
+    } else if (FIFO_SETTABLE.has(name)) {
+      if (!ctx.fifo) throw invalidAttributeName(name);
+      const [key, allowed] = FIFO_SETTABLE.get(name)!;
+      if (!allowed.includes(value)) throw invalidAttributeValue(`Invalid value for the parameter ${name}.`);
+      out[key] = key === 'contentBasedDeduplication' ? value === 'true' : value;
     } else {
       throw invalidAttributeName(describe(name));
     }
   }
   return { ...(out as Partial<QueueSettings>), ...(other.size > 0 ? { other } : {}) };
+}
+
+/**
+ * AWS allows FifoThroughputLimit=perMessageGroupId only with DeduplicationScope=messageGroup;
+ * checked on the settings as they would be after applying `parsed`.
+ */
+export function checkFifoCombination(current: QueueSettings, parsed: ReturnType<typeof parseAttributes>): void {
+  const scope = parsed.deduplicationScope ?? current.deduplicationScope;
+  const limit = parsed.fifoThroughputLimit ?? current.fifoThroughputLimit;
+  if (limit === 'perMessageGroupId' && scope !== 'messageGroup') {
+    throw invalidAttributeValue('Invalid value for the parameter FifoThroughputLimit. Reason: perMessageGroupId is allowed only when DeduplicationScope is messageGroup.');
+  }
 }
 
 export function applySettings(settings: QueueSettings, parsed: ReturnType<typeof parseAttributes>): void {
@@ -90,7 +143,7 @@ export function applySettings(settings: QueueSettings, parsed: ReturnType<typeof
   }
 }
 
-function parseRedrive(value: string, dlqExists: (arn: string) => boolean): RedrivePolicy {
+function parseRedrive(value: string, ctx: AttributeContext): RedrivePolicy {
   const bad = (reason: string) => invalidParameterValue(`Value ${describe(value)} for parameter RedrivePolicy is invalid. Reason: ${reason}`);
   let json: unknown;
   try {
@@ -108,7 +161,9 @@ function parseRedrive(value: string, dlqExists: (arn: string) => boolean): Redri
   // Only a number or a numeric string: Number() of a client object could throw.
   const count = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' && raw.length <= 32 ? Number(raw) : NaN;
   if (!Number.isInteger(count) || count < 1 || count > 1000) throw bad('Invalid value for maxReceiveCount: must be an integer from 1 to 1000.');
-  if (!dlqExists(arn)) throw bad('Dead letter target does not exist.');
+  const kind = ctx.queueKind(arn);
+  if (kind === undefined) throw bad('Dead letter target does not exist.');
+  if ((kind === 'fifo') !== ctx.fifo) throw bad('Dead-letter queue must be same type of queue as the source.');
   return { deadLetterTargetArn: arn, maxReceiveCount: count };
 }
 
@@ -122,6 +177,12 @@ export function settingsToWire(s: QueueSettings): Record<string, string> {
     VisibilityTimeout: String(s.visibilityTimeout),
   };
   if (s.redrivePolicy) out.RedrivePolicy = JSON.stringify(s.redrivePolicy);
+  if (s.fifoQueue) {
+    out.FifoQueue = 'true';
+    out.ContentBasedDeduplication = String(s.contentBasedDeduplication);
+    out.DeduplicationScope = s.deduplicationScope;
+    out.FifoThroughputLimit = s.fifoThroughputLimit;
+  }
   for (const [k, v] of s.other) out[k] = v;
   return out;
 }
@@ -131,6 +192,7 @@ export function sameSettings(current: QueueSettings, wanted: ReturnType<typeof p
   const wire = settingsToWire(current);
   const probe = defaultSettings();
   probe.other.clear();
+  probe.fifoQueue = current.fifoQueue;
   applySettings(probe, wanted);
   const wantedWire = settingsToWire(probe);
   for (const key of Object.keys(wanted)) {
@@ -138,7 +200,7 @@ export function sameSettings(current: QueueSettings, wanted: ReturnType<typeof p
       for (const [k, v] of wanted.other!) if (wire[k] !== v) return k;
       continue;
     }
-    const name = [...NUMERIC].find(([, [k]]) => k === key)?.[0] ?? 'RedrivePolicy';
+    const name = WIRE_NAME.get(key as keyof QueueSettings) ?? 'RedrivePolicy';
     if (wire[name] !== wantedWire[name]) return name;
   }
   return undefined;

@@ -24,9 +24,35 @@ export interface QueueDeps {
   readonly clock: Clock;
   readonly held: HeldBytes;
   /** The queue with this ARN, for dead-lettering. */
-  readonly queueByArn: (arn: string) => Queue | undefined;
+  readonly queueByArn: (arn: string) => MessageQueue | undefined;
   /** Records every change a client is answered about (--data-dir); none: in memory only. */
   readonly journal?: Journal;
+}
+
+/** What actions, the store and move tasks use of a queue: a standard Queue or a FifoQueue. */
+export interface MessageQueue {
+  readonly name: string;
+  readonly arn: string;
+  readonly createdAt: number;
+  readonly settings: QueueSettings;
+  readonly tags: Map<string, string>;
+  /** True for a FifoQueue (discriminates the two kinds). */
+  readonly fifo: boolean;
+  lastModifiedAt: number;
+  readonly visibleCount: number;
+  readonly inFlightCount: number;
+  readonly delayedCount: number;
+  readonly waiting: number;
+  readonly size: number;
+  enqueue(msg: StoredMessage, delaySeconds: number, old?: boolean): void;
+  receiveOrWait(max: number, visibilityTimeout: number, waitMs: number, onCancel?: (cancel: () => void) => void): StoredMessage[] | Promise<StoredMessage[]>;
+  deleteByHandle(handle: string): void;
+  changeVisibility(handle: string, visibilityTimeout: number): void;
+  /** Remove up to `max` visible messages (oldest first; FIFO: group heads in order) for a move task. */
+  takeVisible(max: number): StoredMessage[];
+  purge(): void;
+  sweepExpired(): void;
+  close(): void;
 }
 
 interface Waiter {
@@ -47,7 +73,8 @@ export function isWellFormedHandle(handle: string): boolean {
   return HANDLE.test(handle);
 }
 
-export class Queue {
+export class Queue implements MessageQueue {
+  readonly fifo = false;
   readonly settings: QueueSettings = defaultSettings();
   readonly tags = new Map<string, string>();
   lastModifiedAt: number;
@@ -126,7 +153,7 @@ export class Queue {
       }
       if (redrive !== undefined && msg.receiveCount >= redrive.maxReceiveCount) {
         const dlq = this.deps.queueByArn(redrive.deadLetterTargetArn);
-        if (dlq !== undefined && dlq !== this) {
+        if (dlq !== undefined && dlq !== this && !dlq.fifo) {
           this.drop(msg);
           msg.handle = undefined;
           msg.deadLetterSourceArn = this.arn;
@@ -227,6 +254,22 @@ export class Queue {
       this.arm();
     }
     if (this.deps.journal !== undefined) this.deps.journal.update(msg);
+  }
+
+  takeVisible(max: number): StoredMessage[] {
+    const out: StoredMessage[] = [];
+    const expireBefore = this.deps.clock.now() - this.settings.messageRetentionPeriod * 1000;
+    while (out.length < max && this.visibleCount > 0) {
+      const msg = this.visible.shift();
+      if (msg === undefined) break;
+      if (msg.state !== MessageState.Visible) continue;
+      this.visibleCount -= 1;
+      this.deadlines.remove(msg);
+      if (msg.sentAt > expireBefore) out.push(msg);
+      this.drop(msg);
+      if (this.deps.journal !== undefined) this.deps.journal.remove(msg);
+    }
+    return out;
   }
 
   purge(): void {

@@ -6,7 +6,7 @@
  * messages kept there (and says what it recovered and what it cut), records
  * every change before answering it, and on stop keeps everything on disk.
  */
-import type { CommandContext } from '../commands/context.js';
+import type { CommandContext } from '../context.js';
 import { ExitCode, SqsdemoError } from '../errors.js';
 import { createEventSink } from '../telemetry/sink.js';
 import type { SqsEvent } from '../telemetry/sqs-events.js';

@@ -105,7 +105,8 @@ export function createLocalSqsServer(options: LocalSqsServerOptions = {}): Local
   const journal = store.journal;
   const policy = createBrowserPolicy(options.corsOrigins ?? []);
   const verifier = options.credentials && options.credentials.length > 0 ? createSigV4Verifier(options.credentials, clock) : undefined;
-  const measure = options.measureMs ?? (() => clock.monotonic());
+  // Handler time is only measured for someone who asked for the records.
+  const measure = options.onRequest === undefined ? () => 0 : (options.measureMs ?? (() => clock.monotonic()));
   const onRequest = options.onRequest;
   const sockets = new Set<Socket>();
   const metrics = createEndpointMetrics({
@@ -120,31 +121,42 @@ export function createLocalSqsServer(options: LocalSqsServerOptions = {}): Local
 
   const server = createServer(
     {
-      headersTimeout: limits.headersTimeoutMs,
+      headersTimeout: Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs || Infinity),
       requestTimeout: limits.requestTimeoutMs,
       keepAliveTimeout: limits.keepAliveTimeoutMs,
       // How often Node looks for requests past their timeouts.
       connectionsCheckingInterval: Math.max(10, Math.min(1_000, Math.floor(limits.headersTimeoutMs / 4))),
     },
-    (req, res) => {
-      requests += 1;
-      if (closing) res.shouldKeepAlive = false;
-      if (req.method === 'OPTIONS') {
-        closeIfBodyUnread(req, res);
-        policy.answerOptions(req, res, (err) => respondError(req, res, err, '', 0));
-        return;
-      }
-      const refused = policy.refusal(req);
-      if (refused !== undefined) {
-        closeIfBodyUnread(req, res);
-        return respondError(req, res, refused, '', 0);
-      }
-      if (req.method === 'GET' && (req.url === '/metrics' || req.url?.startsWith('/metrics?'))) return serveMetrics(res);
-      const declared = req.headers['content-length'];
-      if (declared !== undefined && Number(declared) > limits.maxRequestBytes) return refuseTooLarge(req, res);
-      readBody(req, res);
-    },
+    onHttpRequest,
   );
+  // `Expect: 100-continue` (curl sends it for large bodies): a body that would be refused is never invited.
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    if (policy.refusal(req) === undefined && !declaresTooLarge(req)) res.writeContinue();
+    onHttpRequest(req, res);
+  });
+
+  function declaresTooLarge(req: IncomingMessage): boolean {
+    const declared = req.headers['content-length'];
+    return declared !== undefined && Number(declared) > limits.maxRequestBytes;
+  }
+
+  function onHttpRequest(req: IncomingMessage, res: ServerResponse): void {
+    requests += 1;
+    if (closing) res.shouldKeepAlive = false;
+    if (req.method === 'OPTIONS') {
+      closeIfBodyUnread(req, res);
+      policy.answerOptions(req, res, (err) => respondError(req, res, err, '', 0));
+      return;
+    }
+    const refused = policy.refusal(req);
+    if (refused !== undefined) {
+      closeIfBodyUnread(req, res);
+      return respondError(req, res, refused, '', 0);
+    }
+    if (req.method === 'GET' && (req.url === '/metrics' || req.url?.startsWith('/metrics?'))) return serveMetrics(res);
+    if (declaresTooLarge(req)) return refuseTooLarge(req, res);
+    readBody(req, res);
+  }
   server.maxConnections = limits.maxConnections;
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);

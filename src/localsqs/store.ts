@@ -7,8 +7,10 @@
 import type { Clock } from '../util/clock.js';
 import { invalidAddress, overLimit, queueDoesNotExist } from './errors.js';
 import { DEFAULT_LIMITS, type EndpointLimits } from './limits.js';
+import { FifoQueue } from './fifo-queue.js';
 import type { Journal } from './journal/journal.js';
-import { Queue, type HeldBytes } from './queue.js';
+import { MoveTasks } from './move-tasks.js';
+import { Queue, type HeldBytes, type MessageQueue } from './queue.js';
 
 export const ACCOUNT_ID = '000000000000';
 
@@ -26,14 +28,22 @@ export class QueueStore {
   readonly region: string;
   readonly limits: EndpointLimits;
   readonly journal: Journal | undefined;
-  private readonly queues = new Map<string, Queue>();
+  private readonly queues = new Map<string, MessageQueue>();
   private readonly held: HeldBytes = { bytes: 0 };
+  /** Message move tasks out of dead-letter queues. */
+  readonly moves: MoveTasks;
 
   constructor(options: StoreOptions) {
     this.clock = options.clock;
     this.region = options.region ?? 'us-east-1';
     this.limits = options.limits ?? DEFAULT_LIMITS;
     this.journal = options.journal;
+    this.moves = new MoveTasks({ clock: this.clock, byArn: (arn) => this.byArn(arn), sourcesOf: (arn) => this.sourcesOf(arn) });
+  }
+
+  /** Queues whose RedrivePolicy names `arn` as their dead-letter queue. */
+  sourcesOf(arn: string): MessageQueue[] {
+    return this.list().filter((q) => q.settings.redrivePolicy?.deadLetterTargetArn === arn);
   }
 
   /** Bytes held across every queue (payload plus bookkeeping per message). */
@@ -56,48 +66,45 @@ export class QueueStore {
     return `${baseUrl}/${ACCOUNT_ID}/${name}`;
   }
 
-  get(name: string): Queue | undefined {
+  get(name: string): MessageQueue | undefined {
     return this.queues.get(name);
   }
 
-  byArn(arn: string): Queue | undefined {
+  byArn(arn: string): MessageQueue | undefined {
     const name = arn.slice(arn.lastIndexOf(':') + 1);
     const queue = this.queues.get(name);
     return queue !== undefined && queue.arn === arn ? queue : undefined;
   }
 
   /** The queue a QueueUrl names; QueueDoesNotExist when there is none. */
-  byUrl(url: string): Queue {
+  byUrl(url: string): MessageQueue {
     const queue = this.queues.get(queueNameFromUrl(url));
     if (queue === undefined) throw queueDoesNotExist();
     return queue;
   }
 
-  create(name: string): Queue {
+  /** A new queue: a FifoQueue when `fifo` (its name ends in .fifo), else a standard Queue. */
+  create(name: string, fifo = false): MessageQueue {
     if (this.queues.size >= this.limits.maxQueues) {
       throw overLimit(`The endpoint already has ${this.queues.size} queues, its maximum; delete some, or start sqsdemo sqs with a larger --max-queues.`);
     }
-    return this.restoreQueue(name, this.arnOf(name), this.clock.now());
+    return this.restoreQueue(name, this.arnOf(name), this.clock.now(), fifo);
   }
 
   /** Add a queue as recorded (recovery; no limit applies). */
-  restoreQueue(name: string, arn: string, createdAt: number): Queue {
-    const queue = new Queue(name, arn, createdAt, {
-      clock: this.clock,
-      held: this.held,
-      queueByArn: (a) => this.byArn(a),
-      ...(this.journal ? { journal: this.journal } : {}),
-    });
+  restoreQueue(name: string, arn: string, createdAt: number, fifo = false): MessageQueue {
+    const deps = { clock: this.clock, held: this.held, queueByArn: (a: string) => this.byArn(a), ...(this.journal ? { journal: this.journal } : {}) };
+    const queue = fifo ? new FifoQueue(name, arn, createdAt, deps) : new Queue(name, arn, createdAt, deps);
     this.queues.set(name, queue);
     return queue;
   }
 
   /** A queue was created or its attributes or tags changed: record it. */
-  changed(queue: Queue): void {
+  changed(queue: MessageQueue): void {
     this.journal?.queue(queue);
   }
 
-  delete(queue: Queue): void {
+  delete(queue: MessageQueue): void {
     if (this.queues.get(queue.name) === queue) {
       this.queues.delete(queue.name);
       this.journal?.queueDeleted(queue.name);
@@ -105,12 +112,12 @@ export class QueueStore {
     queue.close();
   }
 
-  purge(queue: Queue): void {
+  purge(queue: MessageQueue): void {
     queue.purge();
     this.journal?.purge(queue.name);
   }
 
-  list(): Queue[] {
+  list(): MessageQueue[] {
     return [...this.queues.values()];
   }
 
@@ -123,6 +130,7 @@ export class QueueStore {
 
   /** Answer all long polls with no messages and stop every timer. */
   close(): void {
+    this.moves.close();
     for (const q of this.queues.values()) q.close();
   }
 }

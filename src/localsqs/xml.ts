@@ -15,6 +15,7 @@ const LIST_ITEM: Record<string, string> = {
   queueUrls: 'QueueUrl',
   Messages: 'Message',
   Failed: 'BatchResultErrorEntry',
+  Results: 'ListMessageMoveTasksResultEntry',
 };
 /** Map fields: element name and key/value element names. */
 const MAPS: Record<string, readonly [string, string, string]> = {
@@ -69,6 +70,7 @@ export function xmlResponse(action: string, output: object, requestId: string): 
 const RESULT_ALWAYS = new Set([
   'ReceiveMessage', 'ListQueues', 'GetQueueAttributes', 'ListQueueTags', 'ListDeadLetterSourceQueues',
   'SendMessageBatch', 'DeleteMessageBatch', 'ChangeMessageVisibilityBatch', 'CreateQueue', 'GetQueueUrl', 'SendMessage',
+  'StartMessageMoveTask', 'ListMessageMoveTasks', 'CancelMessageMoveTask',
 ]);
 
 export function xmlError(type: 'Sender' | 'Receiver', code: string, message: string, requestId: string): string {

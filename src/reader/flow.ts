@@ -27,6 +27,8 @@ export class Flow {
   running = 0;
   /** Most tasks seen running at once. */
   maxRunning = 0;
+  /** Message groups (FIFO) with a task running: their other messages wait. */
+  private readonly busyGroups = new Set<string>();
   /** Room promised to receives in flight. */
   private reserved = 0;
   private waiters: Array<() => void> = [];
@@ -83,11 +85,19 @@ export class Flow {
     this.buffer.push(held);
   }
 
-  /** Next prefetched message if a slot is free. */
+  /**
+   * Next prefetched message if a slot is free: the oldest one whose message group
+   * (FIFO) has no task running, so a group's messages run one at a time, in order.
+   */
   nextToStart(): Held | undefined {
     if (this.running >= this.concurrency) return undefined;
-    const next = this.buffer.shift();
-    if (next === undefined) return undefined;
+    const head = this.buffer[0];
+    if (head === undefined) return undefined;
+    const group = head.message.groupId;
+    const i = group === undefined || !this.busyGroups.has(group) ? 0 : this.buffer.findIndex((h) => h.message.groupId === undefined || !this.busyGroups.has(h.message.groupId));
+    if (i < 0) return undefined;
+    const next = i === 0 ? this.buffer.shift()! : this.buffer.splice(i, 1)[0]!;
+    if (next.message.groupId !== undefined) this.busyGroups.add(next.message.groupId);
     next.running = true;
     this.running += 1;
     if (this.running > this.maxRunning) this.maxRunning = this.running;
@@ -97,8 +107,20 @@ export class Flow {
   /** A task finished: its slot and room are free. */
   finish(held: Held): void {
     this.running -= 1;
+    if (held.message.groupId !== undefined) this.busyGroups.delete(held.message.groupId);
     this.held.delete(held);
     this.changed();
+  }
+
+  /** Remove and return the prefetched messages of one message group (after one of them failed). */
+  takeGroup(groupId: string): Held[] {
+    const out: Held[] = [];
+    for (let i = this.buffer.length - 1; i >= 0; i--) {
+      if (this.buffer[i]!.message.groupId === groupId) out.unshift(...this.buffer.splice(i, 1));
+    }
+    for (const h of out) this.held.delete(h);
+    if (out.length > 0) this.changed();
+    return out;
   }
 
   /** Remove and return every prefetched (unstarted) message. */

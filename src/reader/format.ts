@@ -40,7 +40,8 @@ export function createWorkFormatter(where: string): HumanFormatter<WorkEvent> {
         return (
           `Stopped. processed ${e.processed}, failed ${e.failed}, deleted ${e.deleted ?? e.processed}` +
           `, handed back ${e.returned}` +
-          (e.deleteFailed ? `, deletes failed for good ${e.deleteFailed} (SQS will redeliver them)` : '')
+          (e.deleteFailed ? `, deletes failed for good ${e.deleteFailed} (SQS will redeliver them)` : '') +
+          (e.orderViolations !== undefined ? `, FIFO order violations ${e.orderViolations}` : '')
         );
       default:
         return undefined;
@@ -53,7 +54,8 @@ export function formatSummary(e: WorkStatsEvent): string {
   return (
     `${clockTime(e.t)} Messages received/processed: ${e.received}/${e.processed}` +
     ` | ${e.throughput}/s, failed ${e.failed}, retried ${e.retried}, in flight ${e.inFlight}` +
-    ` | age p50 ${fmtMs(e.ageMs.p50)} p99 ${fmtMs(e.ageMs.p99)} | receives ${counts} | SQS calls ${e.sqsCalls}`
+    ` | age p50 ${fmtMs(e.ageMs.p50)} p99 ${fmtMs(e.ageMs.p99)} | receives ${counts} | SQS calls ${e.sqsCalls}` +
+    (e.orderViolations !== undefined ? ` | FIFO order violations ${e.orderViolations}` : '')
   );
 }
 

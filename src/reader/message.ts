@@ -2,7 +2,7 @@
 import type { Message } from '@aws-sdk/client-sqs';
 
 /** The system attributes every ReceiveMessage asks for (the data log's columns). */
-export const SYSTEM_ATTRIBUTES = ['SentTimestamp', 'ApproximateReceiveCount', 'SenderId'] as const;
+export const SYSTEM_ATTRIBUTES = ['SentTimestamp', 'ApproximateReceiveCount', 'SenderId', 'MessageGroupId', 'SequenceNumber'] as const;
 
 export interface ReaderMessage {
   readonly messageId: string;
@@ -15,6 +15,9 @@ export interface ReaderMessage {
   readonly senderId: string;
   /** Epoch ms (reader clock) when the ReceiveMessage call that returned it was sent. */
   readonly receivedAt: number;
+  /** FIFO queues: the message group (one of its messages at a time, in order) and SQS's SequenceNumber. */
+  readonly groupId?: string;
+  readonly sequenceNumber?: string;
 }
 
 export function toReaderMessage(m: Message, receivedAt: number): ReaderMessage {
@@ -27,6 +30,8 @@ export function toReaderMessage(m: Message, receivedAt: number): ReaderMessage {
     receiveCount: numberOr0(a.ApproximateReceiveCount),
     senderId: a.SenderId ?? '',
     receivedAt,
+    ...(a.MessageGroupId !== undefined ? { groupId: a.MessageGroupId } : {}),
+    ...(a.SequenceNumber !== undefined ? { sequenceNumber: a.SequenceNumber } : {}),
   };
 }
 

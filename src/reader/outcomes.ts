@@ -39,6 +39,7 @@ export class Outcomes {
     const ok = outcome === 'pass';
     stats.onHandled(ok, m.receiveCount, m.sentTimestamp > 0 ? now - m.sentTimestamp : 0);
     dataLog?.record(now, m, ok);
+    if (ok && m.groupId !== undefined && m.sequenceNumber !== undefined) stats.onGroupPassed(m.groupId, m.sequenceNumber);
     if (ok) {
       const answer = await acks.delete(m);
       if (!answer.ok) stats.deleteFailed += 1;

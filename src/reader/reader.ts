@@ -104,7 +104,11 @@ export function createReader(config: ReaderConfig, deps: ReaderDeps): Reader {
   const outcomes = new Outcomes({
     stats, acks, clock, deletedIds: new RecentIds(), retryDelayMs: config.retryDelayMs, ...(dataLog ? { dataLog } : {}),
   });
-  const pool = new TaskPool({ flow, processor: deps.processor, clock, onDone: (h, outcome) => outcomes.taskDone(h, outcome) });
+  const pool = new TaskPool({
+    flow, processor: deps.processor, clock, onDone: (h, outcome) => outcomes.taskDone(h, outcome),
+    // FIFO: a failed message is delivered again before the rest of its group, so the rest goes back to SQS.
+    onGroupStopped: (groupId) => outcomes.handBack(flow.takeGroup(groupId).map((h) => h.message)),
+  });
 
   function snapshot(): WorkStatsEvent {
     return stats.takeStats(clock.now(), flow.held.size + acks.pendingDeletes, sqs?.calls ?? 0);
@@ -172,6 +176,7 @@ export function createReader(config: ReaderConfig, deps: ReaderDeps): Reader {
       const stopped: WorkStoppedEvent = {
         role: 'work', type: 'stopped', t: clock.now(), processed: stats.processed, failed: stats.failed,
         returned: stats.returned, deleted: stats.deleted, deleteFailed: stats.deleteFailed,
+        ...(stats.fifo ? { orderViolations: stats.orderViolations } : {}),
       };
       emit(stopped);
       if (fatal) rejectFinished(fatal);

@@ -23,6 +23,10 @@ export class ReaderStats {
   returned = 0;
   /** Visibility extensions SQS confirmed (heartbeat). */
   extended = 0;
+  /** FIFO: messages processed after a later message of their group (by SequenceNumber); must stay 0. */
+  orderViolations = 0;
+  /** FIFO: the highest SequenceNumber processed per message group; undefined until a grouped message passed. */
+  private lastInGroup: Map<string, bigint> | undefined;
   private readonly age = new LatencyWindow();
   private readonly receiveCounts = new Map<number, number>();
   private intervalStart: number;
@@ -43,6 +47,25 @@ export class ReaderStats {
     else this.failed += 1;
     this.age.record(Math.max(0, ageMs));
     this.receiveCounts.set(receiveCount, (this.receiveCounts.get(receiveCount) ?? 0) + 1);
+  }
+
+  /** A grouped message passed: count it as a violation when its group already passed a later one. */
+  onGroupPassed(groupId: string, sequenceNumber: string): void {
+    let seq: bigint;
+    try {
+      seq = BigInt(sequenceNumber);
+    } catch {
+      return;
+    }
+    this.lastInGroup ??= new Map();
+    const last = this.lastInGroup.get(groupId);
+    if (last !== undefined && seq < last) this.orderViolations += 1;
+    else this.lastInGroup.set(groupId, seq);
+  }
+
+  /** True once a message with a group passed (the queue is FIFO). */
+  get fifo(): boolean {
+    return this.lastInGroup !== undefined;
   }
 
   /** Totals plus the interval since the previous call (which starts a new one). */
@@ -72,6 +95,7 @@ export class ReaderStats {
       deleteFailed: this.deleteFailed,
       duplicates: this.duplicates,
       extended: this.extended,
+      ...(this.fifo ? { orderViolations: this.orderViolations } : {}),
     };
   }
 }

@@ -18,6 +18,11 @@ export interface TaskPoolOptions {
   readonly clock: Clock;
   /** What to do with a finished task's message; the task counts as running until this settles. */
   readonly onDone: (held: Held, outcome: TaskOutcome) => Promise<void>;
+  /**
+   * A message of a group (FIFO) did not pass: called before anything else starts, so the
+   * group's later messages are handed back instead of overtaking it.
+   */
+  readonly onGroupStopped?: (groupId: string) => void;
 }
 
 export class TaskPool {
@@ -76,6 +81,7 @@ export class TaskPool {
       outcome = abort.signal.aborted ? 'abandoned' : 'fail';
     }
     this.aborts.delete(abort);
+    if (outcome !== 'pass' && h.message.groupId !== undefined) this.options.onGroupStopped?.(h.message.groupId);
     this.options.flow.finish(h);
     this.pump();
     await this.options.onDone(h, outcome);

@@ -1,8 +1,10 @@
 /**
- * AWS errors are converted once, here, at the boundary: the rest of the code
- * sees SqsdemoError subclasses, or asks `isTransient` whether to retry.
+ * AWS errors are classified once, here, at the boundary: the rest of the code
+ * sees SqsdemoError subclasses (`toSqsdemoError`, for a command's exit) or a
+ * SqsErrorClass (`classifySqsError`, for a role deciding to retry, split,
+ * answer 503 or give up). No other file looks at an AWS error's name or text.
  */
-import { SqsdemoError, SqsRequestError, SqsUnavailableError, QueueMissingError } from '../errors.js';
+import { SqsdemoError, SqsRequestError, SqsUnavailableError, QueueMissingError, UsageError } from '../errors.js';
 import { describeSqs, type SqsConfig } from '../config.js';
 
 const NETWORK_CODES = new Set([
@@ -66,21 +68,54 @@ export function toSqsdemoError(err: unknown, config: SqsConfig, queueName?: stri
   if (err instanceof SqsdemoError) return err;
   const e = (err ?? {}) as AwsLikeError;
   if (isQueueMissing(err)) return new QueueMissingError(queueName ?? config.queueName, { cause: err });
+  // Missing configuration is the user's to fix (exit 2), even when finding that out touched the network.
+  if (e.name === 'CredentialsProviderError') {
+    return new UsageError(`no AWS credentials found: ${e.message ?? e.name}`, 'configure AWS credentials (aws configure, AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)');
+  }
+  if (typeof e.message === 'string' && /region is missing/i.test(e.message)) {
+    return new UsageError('no AWS region configured', 'set AWS_REGION or pass --region');
+  }
   if (isNetworkError(err)) {
     const hint = config.aws
       ? 'check the network and AWS_REGION / AWS_ENDPOINT_URL_SQS'
       : 'start the local endpoint with `sqsdemo sqs` (or `sqsdemo dash`), pass --endpoint URL, or use --aws for real AWS';
     return new SqsUnavailableError(`cannot reach SQS at ${describeSqs(config)} (${e.code ?? e.name ?? 'network error'})`, hint, { cause: err });
   }
-  if (e.name === 'CredentialsProviderError' || e.name === 'InvalidClientTokenId' || e.name === 'UnrecognizedClientException' || e.name === 'ExpiredToken' || e.name === 'ExpiredTokenException') {
+  if (e.name === 'InvalidClientTokenId' || e.name === 'UnrecognizedClientException' || e.name === 'ExpiredToken' || e.name === 'ExpiredTokenException') {
     return new SqsUnavailableError(`SQS refused our credentials: ${e.message ?? e.name}`, 'configure AWS credentials (aws configure, AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)', { cause: err });
-  }
-  if (typeof e.message === 'string' && /region is missing/i.test(e.message)) {
-    return new SqsUnavailableError('no AWS region configured', 'set AWS_REGION or pass --region', { cause: err });
   }
   if (e.name === 'AccessDenied' || e.name === 'AccessDeniedException') {
     return new SqsUnavailableError(`SQS denied access: ${e.message ?? e.name}`, 'check the IAM permissions of your AWS identity', { cause: err });
   }
   const name = awsErrorName(err) ?? e.name ?? 'Error';
   return new SqsRequestError(`SQS error ${name}: ${e.message ?? String(err)}`, name, e.$fault === 'client', { cause: err });
+}
+
+/** What a role does about a failed SQS call. */
+export type SqsErrorClass =
+  /** SQS unreachable (or the call was aborted): fail fast; a probe finds out when it is back. */
+  | 'network'
+  /** Throttling or a server-side failure: retry with backoff. */
+  | 'transient'
+  /** The queue is gone: unavailable until `sqsdemo setup` recreates it. */
+  | 'queue_missing'
+  /** The request's content was at fault (one entry can spoil a batch): split the batch to find it. */
+  | 'sender'
+  /** Anything else (credentials, permissions, a malformed call): not retried. */
+  | 'fatal';
+
+/**
+ * Client faults one entry can cause for a whole batch call (bad characters, a body longer than the
+ * queue's limit after it changed, the batch's total size). Other client faults are not the entry's.
+ */
+const ENTRY_FAULTS = /^(InvalidMessageContents|InvalidParameterValue(Exception)?|BatchRequestTooLong|InvalidAttributeValue|ValidationException|ValidationError)$/;
+
+export function classifySqsError(err: unknown): SqsErrorClass {
+  const e = err as AwsLikeError | undefined;
+  if (e?.name === 'AbortError') return 'network';
+  if (isQueueMissing(err)) return 'queue_missing';
+  if (isNetworkError(err)) return 'network';
+  if (isTransient(err)) return 'transient';
+  if (e?.$fault === 'client' && ENTRY_FAULTS.test(e.name ?? '')) return 'sender';
+  return 'fatal';
 }

@@ -30,6 +30,8 @@ export interface TopologySpec {
   readonly messageRetentionPeriod: number;
   /** Receives after which SQS moves a message to the dead-letter queue (1-1000). */
   readonly maxReceiveCount: number;
+  /** FIFO queues (both names end in .fifo): created with FifoQueue=true. */
+  readonly fifo?: boolean;
 }
 
 export type QueueAction = 'created' | 'unchanged' | 'differs' | 'updated';
@@ -59,7 +61,7 @@ export interface QueueUrls {
 }
 
 export async function ensureTopology(client: SQSClient, spec: TopologySpec, options: { apply: boolean }): Promise<TopologyReport> {
-  const dlq = await ensureQueue(client, spec.dlqName, {}, options.apply);
+  const dlq = await ensureQueue(client, spec.dlqName, spec.fifo ? { FifoQueue: 'true' } : {}, options.apply);
   const main = await ensureQueue(client, spec.queueName, mainAttributes(spec, dlq.arn), options.apply);
   return { dlq, main };
 }
@@ -78,6 +80,7 @@ function mainAttributes(spec: TopologySpec, dlqArn: string): Record<string, stri
     MaximumMessageSize: String(spec.maximumMessageSize),
     MessageRetentionPeriod: String(spec.messageRetentionPeriod),
     RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: spec.maxReceiveCount }),
+    ...(spec.fifo ? { FifoQueue: 'true' } : {}),
   };
 }
 
@@ -97,7 +100,9 @@ async function ensureQueue(client: SQSClient, name: string, want: Record<string,
   const have = await attributes(client, url);
   const differences = action === 'created' ? [] : diff(want, have);
   if (differences.length > 0 && apply) {
-    await client.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: want }));
+    // FifoQueue is set at creation only (SetQueueAttributes refuses it); the name already decides it.
+    const { FifoQueue: _fifo, ...settable } = want;
+    await client.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: settable }));
     action = 'updated';
   } else if (differences.length > 0) {
     action = 'differs';

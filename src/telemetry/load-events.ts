@@ -52,6 +52,8 @@ export interface LoadSummaryEvent extends EventBase<'load', 'summary'> {
     readonly found?: { readonly queue: number; readonly dlq: number; readonly dataLog: number };
     /** Up to 10 of the missing ids. */
     readonly missingSample?: readonly string[];
+    /** load --groups with --verify-data-log: per-group order of the passes in the data log (violations must be 0). */
+    readonly order?: { readonly groups: number; readonly checked: number; readonly violations: number; readonly sample: readonly string[] };
   };
   /** Why `ok` is false, one human sentence each. */
   readonly reasons?: readonly string[];

@@ -1,111 +1,46 @@
 /**
- * A small Prometheus text-format (version 0.0.4) writer, for any role's
- * `GET /metrics`. Counters and gauges are written from plain numbers the role
- * already keeps; `BucketHistogram` is a fixed-bucket histogram cheap enough to
- * observe on every request (one linear scan of a short array, no allocation).
+ * The one place a Prometheus registry is created (prom-client), for any role's
+ * `GET /metrics`. Each registry carries prom-client's process and event-loop
+ * metrics (process_cpu_seconds_total, nodejs_eventloop_lag_seconds, heap...)
+ * beside the role's own.
+ *
+ * node:cluster: in a worker, the registry is also handed to prom-client's
+ * AggregatorRegistry, so a primary's `clusterMetricsText()` answers with every
+ * worker's metrics summed (counters, histograms) or per worker (gauges).
  */
+import cluster from 'node:cluster';
+import { AggregatorRegistry, Registry, collectDefaultMetrics } from 'prom-client';
 
-export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+/** Content-Type of the text exposition format (version 0.0.4). */
+export const PROMETHEUS_CONTENT_TYPE: string = Registry.PROMETHEUS_CONTENT_TYPE;
 
-export type Labels = Readonly<Record<string, string>>;
-export type Sample = readonly [labels: Labels, value: number];
-
-/** Fixed-bucket histogram. `bounds` are the upper bounds (inclusive, ascending), without +Inf. */
-export class BucketHistogram {
-  readonly bounds: readonly number[];
-  /** Non-cumulative counts per bound, plus one for +Inf at the end. */
-  private readonly counts: Float64Array;
-  private total = 0;
-  private n = 0;
-
-  constructor(bounds: readonly number[]) {
-    for (let i = 1; i < bounds.length; i++) {
-      if (!(bounds[i]! > bounds[i - 1]!)) throw new Error('BucketHistogram bounds must be ascending');
-    }
-    this.bounds = Object.freeze([...bounds]);
-    this.counts = new Float64Array(bounds.length + 1);
-  }
-
-  observe(value: number): void {
-    const b = this.bounds;
-    let i = 0;
-    while (i < b.length && value > b[i]!) i++;
-    this.counts[i]! += 1;
-    this.total += value;
-    this.n += 1;
-  }
-
-  get count(): number {
-    return this.n;
-  }
-
-  get sum(): number {
-    return this.total;
-  }
-
-  /** Cumulative counts per bound, the last one being +Inf (= count). */
-  cumulative(): number[] {
-    const out: number[] = [];
-    let acc = 0;
-    for (const c of this.counts) out.push((acc += c));
-    return out;
-  }
+export interface MetricsRegistryOptions {
+  /** Collect prom-client's process and Node.js metrics too (default true). */
+  readonly processMetrics?: boolean;
 }
 
-/** Builds one exposition: call the metric methods, then `text()`. */
-export class PrometheusText {
-  private readonly lines: string[] = [];
+/** The registries of this process that a cluster primary aggregates (workers only). */
+const forPrimary: Registry[] = [];
 
-  counter(name: string, help: string, samples: readonly Sample[] | number): this {
-    return this.family(name, help, 'counter', samples);
+/** A fresh registry for one role in this process. */
+export function createMetricsRegistry(options: MetricsRegistryOptions = {}): Registry {
+  const registry = new Registry();
+  if (options.processMetrics !== false) collectDefaultMetrics({ register: registry });
+  if (cluster.isWorker) {
+    // Constructing one installs the worker's answer to the primary's requests.
+    if (forPrimary.length === 0) new AggregatorRegistry();
+    forPrimary.push(registry);
+    AggregatorRegistry.setRegistries(forPrimary);
   }
-
-  gauge(name: string, help: string, samples: readonly Sample[] | number): this {
-    return this.family(name, help, 'gauge', samples);
-  }
-
-  histogram(name: string, help: string, histogram: BucketHistogram, labels: Labels = {}): this {
-    this.header(name, help, 'histogram');
-    const cumulative = histogram.cumulative();
-    histogram.bounds.forEach((bound, i) => {
-      this.lines.push(`${name}_bucket${formatLabels({ ...labels, le: formatValue(bound) })} ${formatValue(cumulative[i]!)}`);
-    });
-    this.lines.push(`${name}_bucket${formatLabels({ ...labels, le: '+Inf' })} ${formatValue(histogram.count)}`);
-    this.lines.push(`${name}_sum${formatLabels(labels)} ${formatValue(histogram.sum)}`);
-    this.lines.push(`${name}_count${formatLabels(labels)} ${formatValue(histogram.count)}`);
-    return this;
-  }
-
-  text(): string {
-    return this.lines.join('\n') + '\n';
-  }
-
-  private family(name: string, help: string, type: 'counter' | 'gauge', samples: readonly Sample[] | number): this {
-    this.header(name, help, type);
-    if (typeof samples === 'number') this.lines.push(`${name} ${formatValue(samples)}`);
-    else for (const [labels, value] of samples) this.lines.push(`${name}${formatLabels(labels)} ${formatValue(value)}`);
-    return this;
-  }
-
-  private header(name: string, help: string, type: string): void {
-    if (!/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(name)) throw new Error(`invalid Prometheus metric name: ${name}`);
-    this.lines.push(`# HELP ${name} ${help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}`, `# TYPE ${name} ${type}`);
-  }
+  return registry;
 }
 
-export function formatValue(value: number): string {
-  if (Number.isNaN(value)) return 'NaN';
-  if (value === Infinity) return '+Inf';
-  if (value === -Infinity) return '-Inf';
-  return String(value);
+/** The registry's metrics in the text exposition format. */
+export function metricsText(registry: Registry): Promise<string> {
+  return registry.metrics();
 }
 
-export function formatLabels(labels: Labels): string {
-  const keys = Object.keys(labels);
-  if (keys.length === 0) return '';
-  return `{${keys.map((k) => `${k}="${escapeLabel(labels[k]!)}"`).join(',')}}`;
-}
-
-function escapeLabel(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+/** In a node:cluster primary: every worker's metrics, aggregated, in the text exposition format. */
+export function clusterMetricsText(): Promise<string> {
+  return new AggregatorRegistry().clusterMetrics();
 }

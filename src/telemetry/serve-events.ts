@@ -49,6 +49,8 @@ export interface ServeStatsEvent extends EventBase<'serve', 'stats'> {
   readonly avgBatchSize?: number;
   /** Requests answered per second over the last interval. */
   readonly rps?: number;
+  /** Access events not printed since start (serve --access-log-max); the counters above still count those requests. */
+  readonly accessSkipped?: number;
 }
 
 /** Shutdown finished: every accepted request was answered. */

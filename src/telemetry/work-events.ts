@@ -53,6 +53,8 @@ export interface WorkStatsEvent extends EventBase<'work', 'stats'> {
   readonly extended?: number;
   /** Deliveries of messages already deleted (processed twice: SQS is at-least-once); not in `deleted`. */
   readonly duplicates?: number;
+  /** FIFO queues: messages processed after a later message of their group (must be 0). */
+  readonly orderViolations?: number;
 }
 
 /** Shutdown finished: in-flight work settled, deletes flushed, prefetched messages returned. */
@@ -64,6 +66,8 @@ export interface WorkStoppedEvent extends EventBase<'work', 'stopped'> {
   /** Deletes SQS confirmed, and those that failed for good. */
   readonly deleted?: number;
   readonly deleteFailed?: number;
+  /** FIFO queues: messages processed after a later message of their group (must be 0). */
+  readonly orderViolations?: number;
 }
 
 export type WorkEvent = CommonEvent<'work'> | WorkReadyEvent | ReceiveEvent | WorkStatsEvent | WorkStoppedEvent;

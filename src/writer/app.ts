@@ -5,10 +5,12 @@
  * which counts it, reports it to the access log and closes the connection
  * while draining.
  */
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import polka, { type Polka, type Request } from 'polka';
 import { PROMETHEUS_CONTENT_TYPE } from '../telemetry/prometheus.js';
-import { EnqueueError, type BatcherClock } from './batch-types.js';
+import type { Clock } from '../util/clock.js';
+import { EnqueueError, type MessageGroup } from './batch-types.js';
 import type { SendBatcher } from './batcher.js';
 import { MESSAGE_PATH, type RequestValidator } from './contract.js';
 import { declaresTooLarge, hasLargeUnreadBody, isJsonContentType, readBody } from './http-body.js';
@@ -25,12 +27,19 @@ export interface WriterAppDeps {
   readonly batcher: SendBatcher;
   readonly state: QueueState;
   readonly metrics: WriterMetrics;
-  readonly clock: BatcherClock;
+  /** Latencies and request deadlines are on its monotonic() time. */
+  readonly clock: Clock;
   /** A request not accepted by SQS within this long (ms) is answered 503. */
   readonly requestTimeoutMs: number;
   /** Largest request body read (bytes); larger is 413. */
   readonly maxRequestBytes: number;
+  /** The queue is FIFO: every request needs a `group`; each gets a deduplication id. */
+  readonly fifo?: boolean;
   readonly onAccess?: AccessListener;
+  /** A route handler threw (a bug); the request is answered 500 either way. */
+  readonly onInternalError?: (err: unknown) => void;
+  /** With --workers: turns this process's /metrics text into the total over every worker. */
+  readonly totalMetrics?: (ownText: string) => Promise<string>;
 }
 
 export interface WriterApp {
@@ -55,10 +64,13 @@ const HOME = `<!doctype html>
 `;
 
 export function createWriterApp(deps: WriterAppDeps): WriterApp {
-  const { validate, batcher, state, metrics, clock, onAccess } = deps;
+  const { validate, batcher, state, metrics, clock, onAccess, onInternalError } = deps;
   let inFlight = 0;
   let draining = false;
   let idleWaiters: Array<() => void> = [];
+  /** GET /metrics requests being answered: not counted in the in-flight gauge they report. */
+  let scrapes = 0;
+  metrics.setGaugeSource(() => ({ inFlight: inFlight - scrapes, sqsHealthy: state.healthy, maxMessageBytes: state.maxMessageBytes }));
 
   function finished(): void {
     inFlight--;
@@ -72,7 +84,7 @@ export function createWriterApp(deps: WriterAppDeps): WriterApp {
   function answer(req: Request, res: ServerResponse, start: number, status: number, body: string, error?: string, options: WriteOptions = {}): void {
     write(res, status, body, draining && !options.close ? { ...options, close: true } : options);
     metrics.response(status);
-    if (onAccess) onAccess(req.method, req.path, status, clock.now() - start, error);
+    if (onAccess) onAccess(req.method, req.path, status, clock.monotonic() - start, error);
     finished();
   }
 
@@ -81,7 +93,7 @@ export function createWriterApp(deps: WriterAppDeps): WriterApp {
   }
 
   async function postMessage(req: Request, res: ServerResponse): Promise<void> {
-    const start = clock.now();
+    const start = clock.monotonic();
     if (!isJsonContentType(req.headers['content-type'])) return fail(req, res, start, ANSWERS.unsupportedType, { close: hasLargeUnreadBody(req) });
     if (declaresTooLarge(req, deps.maxRequestBytes)) return fail(req, res, start, ANSWERS.tooLarge(deps.maxRequestBytes), { close: true });
     const raw = await readBody(req, deps.maxRequestBytes);
@@ -95,14 +107,22 @@ export function createWriterApp(deps: WriterAppDeps): WriterApp {
     }
     const violation = validate(value);
     if (violation) return fail(req, res, start, { status: 400, ...violation });
-    const body = (value as { body: string }).body;
+    const { body, group: groupId, deduplicationId } = value as { body: string; group?: string; deduplicationId?: string };
+    if (deps.fifo === true && groupId === undefined) {
+      return fail(req, res, start, { status: 400, code: 'group_missing', message: 'group is required: the queue is a FIFO queue (messages of one group are delivered in order)' });
+    }
+    if (deps.fifo !== true && deduplicationId !== undefined) {
+      return fail(req, res, start, { status: 400, code: 'deduplication_not_fifo', message: 'deduplicationId is for FIFO queues only; this queue is a standard queue' });
+    }
     if (hasRefusedCharacters(body)) return fail(req, res, start, { status: 400, code: 'invalid_characters', message: INVALID_CHARACTERS_MESSAGE });
     const bytes = utf8Bytes(body);
     if (bytes > state.maxMessageBytes) return fail(req, res, start, { status: 400, code: 'body_too_large', message: tooLargeMessage(bytes, state.maxMessageBytes) });
     if (!state.healthy) return answer(req, res, start, 503, errorJson(ANSWERS.unavailable), state.reason);
     try {
-      const id = await batcher.enqueue(body, bytes, start + deps.requestTimeoutMs);
-      metrics.enqueuedIn(clock.now() - start);
+      // FIFO: a deduplication id per request unless the client gave one, kept across the writer's retries.
+      const group: MessageGroup | undefined = groupId === undefined ? undefined : { groupId, ...(deps.fifo === true ? { dedupId: deduplicationId ?? randomUUID() } : {}) };
+      const id = await batcher.enqueue(body, bytes, start + deps.requestTimeoutMs, group);
+      metrics.enqueuedIn(clock.monotonic() - start);
       answer(req, res, start, 201, acceptedJson(id));
     } catch (err) {
       const e = err instanceof EnqueueError ? err : new EnqueueError('failed', String(err));
@@ -110,7 +130,7 @@ export function createWriterApp(deps: WriterAppDeps): WriterApp {
         const message = e.sqsCode === 'InvalidMessageContents' ? INVALID_CHARACTERS_MESSAGE : `SQS refused the message (${e.sqsCode ?? 'unknown'})`;
         return fail(req, res, start, { status: 400, code: 'sqs_rejected', message, ...(e.sqsCode ? { sqsCode: e.sqsCode } : {}) });
       }
-      if (e.kind === 'unavailable' && /cannot reach SQS|does not exist/.test(e.message)) state.markUnavailable(e.message);
+      if (e.errorClass === 'network' || e.errorClass === 'queue_missing') state.markUnavailable(e.message);
       const a = e.kind === 'unavailable' ? ANSWERS.unavailable : ANSWERS.failed;
       answer(req, res, start, a.status, errorJson(a), e.message);
     }
@@ -118,25 +138,33 @@ export function createWriterApp(deps: WriterAppDeps): WriterApp {
 
   const app = polka({
     onNoMatch: (req, res) => {
-      const start = clock.now();
+      const start = clock.monotonic();
       const allow = KNOWN[req.path];
       if (allow === undefined) return fail(req, res, start, ANSWERS.notFound, { close: hasLargeUnreadBody(req) });
       fail(req, res, start, ANSWERS.methodNotAllowed, { headers: { allow }, close: hasLargeUnreadBody(req) });
     },
     onError: (err, req, res) => {
-      const start = clock.now();
+      // A handler threw: a bug. Answer 500 in the contract's shape and say what it was.
+      const start = clock.monotonic();
+      onInternalError?.(err);
       fail(req, res, start, ANSWERS.failed, { close: hasLargeUnreadBody(req) });
-      void err;
     },
   })
-    .get('/', (req, res) => answer(req, res, clock.now(), 200, HOME, undefined, { contentType: 'text/html; charset=utf-8' }))
+    .get('/', (req, res) => answer(req, res, clock.monotonic(), 200, HOME, undefined, { contentType: 'text/html; charset=utf-8' }))
     .get('/healthz', (req, res) => {
       const body = JSON.stringify({ status: state.healthy ? 'ok' : 'unavailable', sqs: state.reason });
-      answer(req, res, clock.now(), state.healthy ? 200 : 503, body, state.healthy ? undefined : state.reason);
+      answer(req, res, clock.monotonic(), state.healthy ? 200 : 503, body, state.healthy ? undefined : state.reason);
     })
-    .get('/metrics', (req, res) => {
-      const text = metrics.prometheus({ inFlight: inFlight - 1, sqsHealthy: state.healthy, maxMessageBytes: state.maxMessageBytes });
-      answer(req, res, clock.now(), 200, text, undefined, { contentType: PROMETHEUS_CONTENT_TYPE });
+    .get('/metrics', async (req, res) => {
+      const start = clock.monotonic();
+      scrapes++;
+      try {
+        const own = await metrics.prometheus();
+        const text = deps.totalMetrics ? await deps.totalMetrics(own) : own;
+        answer(req, res, start, 200, text, undefined, { contentType: PROMETHEUS_CONTENT_TYPE });
+      } finally {
+        scrapes--;
+      }
     })
     .post(MESSAGE_PATH, postMessage);
 

@@ -2,11 +2,22 @@
  * The contract between the SendBatcher and whatever sends a batch (the SDK's
  * SendMessageBatch in production, a plain function in unit tests).
  */
+import type { SqsErrorClass } from '../sqs/errors.js';
 
 /** One entry of a batch; `Id` is unique within the batch only ("0".."9"). */
 export interface BatchEntry {
   readonly Id: string;
   readonly MessageBody: string;
+  /** FIFO queues (and fair standard queues): the message group. */
+  readonly MessageGroupId?: string;
+  /** FIFO queues: the same on every retry of this message, so SQS enqueues it once. */
+  readonly MessageDeduplicationId?: string;
+}
+
+/** A message's FIFO fields as the writer received them (the dedup id already chosen). */
+export interface MessageGroup {
+  readonly groupId: string;
+  readonly dedupId?: string;
 }
 
 export interface BatchFailure {
@@ -25,22 +36,17 @@ export interface BatchResult {
 
 /**
  * Send one batch; reject for whole-call errors (network, throttling, queue missing...).
- * `signal` aborts when the batcher gives up (drain timeout); honouring it is optional.
+ * When the batcher gives up on a call in flight (drain timeout) it answers its entries itself
+ * and ignores the call's outcome.
  */
-export type SendBatchFn = (entries: readonly BatchEntry[], signal: AbortSignal) => Promise<BatchResult>;
+export type SendBatchFn = (entries: readonly BatchEntry[]) => Promise<BatchResult>;
 
-/** How a whole-call error is handled. */
-export type SendErrorClass =
-  /** SQS unreachable: fail fast with 503 (the health probe finds out when it is back). */
-  | 'network'
-  /** Throttling or a server-side failure: retry with backoff within each request's deadline. */
-  | 'transient'
-  /** The queue is gone: 503 until `sqsdemo setup` recreates it. */
-  | 'queue_missing'
-  /** The request was at fault: split the batch to find the entry, then 400 for it. */
-  | 'sender'
-  /** Anything else: 500. */
-  | 'fatal';
+/**
+ * How a whole-call error is handled (classified in src/sqs/errors.ts): network -> 503 at once;
+ * transient -> retry within each request's deadline; queue_missing -> 503 until setup;
+ * sender -> split the batch, then 400 for the entry; fatal -> 500.
+ */
+export type SendErrorClass = SqsErrorClass;
 
 /** The outcome a request sees when its message was not enqueued. */
 export type EnqueueErrorKind = 'rejected' | 'unavailable' | 'failed';
@@ -54,29 +60,12 @@ export class EnqueueError extends Error {
     message: string,
     /** SQS's error code when SQS refused the entry. */
     readonly sqsCode?: string,
+    /** The class of the SQS error behind it, when there was one. */
+    readonly errorClass?: SendErrorClass,
   ) {
     super(message);
   }
 }
-
-/** Time and timers, injectable so batching can be tested without sleeping. */
-export interface BatcherClock {
-  /** Monotonic milliseconds. */
-  now(): number;
-  /** Run `fn` after `ms` (0: after the current I/O turn, so requests read together batch together). */
-  schedule(fn: () => void, ms: number): unknown;
-  cancel(handle: unknown): void;
-}
-
-export const realClock: BatcherClock = {
-  now: () => performance.now(),
-  schedule: (fn, ms) => (ms <= 0 ? setImmediate(fn) : setTimeout(fn, ms)),
-  cancel: (handle) => {
-    // Timeouts have refresh(); clearImmediate on a Timeout would corrupt the immediate queue.
-    if (typeof (handle as NodeJS.Timeout).refresh === 'function') clearTimeout(handle as NodeJS.Timeout);
-    else clearImmediate(handle as NodeJS.Immediate);
-  },
-};
 
 /** What the batcher reports, for metrics and the health state. */
 export interface BatcherObserver {

@@ -17,10 +17,11 @@
  * settled; `abort()` settles whatever has not been sent as 'unavailable'.
  */
 import { backoffMs } from '../util/abort.js';
+import { systemClock, type Clock, type Timer } from '../util/clock.js';
 import { classifySendError } from './send-errors.js';
 import {
-  EnqueueError, realClock,
-  type BatchEntry, type BatchResult, type BatcherClock, type BatcherObserver, type SendBatchFn, type SendErrorClass,
+  EnqueueError,
+  type BatchEntry, type BatchResult, type BatcherObserver, type MessageGroup, type SendBatchFn, type SendErrorClass,
 } from './batch-types.js';
 
 /** SQS's limits for SendMessageBatch. */
@@ -40,7 +41,8 @@ export interface SendBatcherOptions {
   /** Backoff for retries: first up to `retryBaseMs`, doubling to `retryMaxMs` (defaults 25 / 1000). */
   readonly retryBaseMs?: number;
   readonly retryMaxMs?: number;
-  readonly clock?: BatcherClock;
+  /** Deadlines and latencies are on its monotonic() time. */
+  readonly clock?: Clock;
   readonly random?: () => number;
   readonly classify?: (err: unknown) => SendErrorClass;
   readonly observer?: BatcherObserver;
@@ -49,6 +51,7 @@ export interface SendBatcherOptions {
 interface Item {
   readonly body: string;
   readonly bytes: number;
+  readonly group: MessageGroup | undefined;
   /** Clock time after which the entry is not sent (again). */
   readonly deadline: number;
   attempts: number;
@@ -64,14 +67,14 @@ export class SendBatcher {
   private open: Item[] = [];
   private openBytes = 0;
   private openDue = false;
-  private lingerTimer: unknown = undefined;
+  private lingerTimer: Timer | undefined = undefined;
   private readonly ready: Item[][] = [];
-  private readonly retryWaits = new Map<unknown, Item>();
+  private readonly retryWaits = new Map<Timer, Item>();
   private readonly sending = new Set<Item[]>();
   private inflightBatches = 0;
   private outstandingItems = 0;
   private closing = false;
-  private readonly abortController = new AbortController();
+  private aborted = false;
   private drainWaiters: Array<() => void> = [];
 
   constructor(options: SendBatcherOptions) {
@@ -85,7 +88,7 @@ export class SendBatcher {
       maxOutstanding: options.maxOutstanding ?? options.maxInflight * maxEntries * 16,
       retryBaseMs: options.retryBaseMs ?? 25,
       retryMaxMs: options.retryMaxMs ?? 1000,
-      clock: options.clock ?? realClock,
+      clock: options.clock ?? systemClock,
       random: options.random ?? Math.random,
       classify: options.classify ?? classifySendError,
       observer: options.observer ?? {},
@@ -104,14 +107,14 @@ export class SendBatcher {
 
   /**
    * Enqueue one message body (`bytes` = its UTF-8 size, already checked against the queue's limit).
-   * `deadline` is a time on the batcher's clock. Resolves with the MessageId; rejects with EnqueueError.
+   * `deadline` is a time on the clock's monotonic() scale. Resolves with the MessageId; rejects with EnqueueError.
    */
-  enqueue(body: string, bytes: number, deadline: number): Promise<string> {
-    if (this.abortController.signal.aborted) return Promise.reject(new EnqueueError('unavailable', 'the writer is stopping'));
+  enqueue(body: string, bytes: number, deadline: number, group?: MessageGroup): Promise<string> {
+    if (this.aborted) return Promise.reject(new EnqueueError('unavailable', 'the writer is stopping'));
     if (this.outstandingItems >= this.o.maxOutstanding) return Promise.reject(new EnqueueError('unavailable', 'too many messages waiting for SQS'));
     this.outstandingItems++;
     return new Promise<string>((resolve, reject) => {
-      this.add({ body, bytes, deadline, attempts: 0, settled: false, resolve, reject });
+      this.add({ body, bytes, group, deadline, attempts: 0, settled: false, resolve, reject });
     });
   }
 
@@ -129,15 +132,15 @@ export class SendBatcher {
    */
   abort(reason = 'the writer stopped before SQS answered'): void {
     this.closing = true;
-    this.abortController.abort();
-    if (this.lingerTimer !== undefined) this.o.clock.cancel(this.lingerTimer);
+    this.aborted = true;
+    this.lingerTimer?.cancel();
     this.lingerTimer = undefined;
     const err = new EnqueueError('unavailable', reason);
     for (const item of this.open) this.settle(item, err);
     for (const batch of this.ready.splice(0)) for (const item of batch) this.settle(item, err);
     for (const batch of this.sending) for (const item of batch) this.settle(item, err);
     for (const [timer, item] of this.retryWaits) {
-      this.o.clock.cancel(timer);
+      timer.cancel();
       this.settle(item, err);
     }
     this.open = [];
@@ -153,12 +156,12 @@ export class SendBatcher {
       this.closeOpen();
       this.pump();
     } else if (this.open.length === 1) {
-      this.lingerTimer = this.o.clock.schedule(this.onLinger, this.closing ? 0 : this.o.lingerMs);
+      this.lingerTimer = this.o.clock.setTimer(this.onLinger, this.closing ? 0 : this.o.lingerMs);
     }
   }
 
   private readonly onLinger = (): void => {
-    if (this.lingerTimer !== undefined) this.o.clock.cancel(this.lingerTimer);
+    this.lingerTimer?.cancel();
     this.lingerTimer = undefined;
     this.openDue = true;
     this.pump();
@@ -166,7 +169,7 @@ export class SendBatcher {
 
   private closeOpen(): void {
     if (this.open.length === 0) return;
-    if (this.lingerTimer !== undefined) this.o.clock.cancel(this.lingerTimer);
+    this.lingerTimer?.cancel();
     this.lingerTimer = undefined;
     this.ready.push(this.open);
     this.open = [];
@@ -185,25 +188,25 @@ export class SendBatcher {
   }
 
   private dispatch(batch: Item[]): void {
-    const now = this.o.clock.now();
+    const now = this.o.clock.monotonic();
     const items = batch.filter((item) => {
       if (now < item.deadline) return true;
       this.settle(item, new EnqueueError('unavailable', 'deadline passed before SQS accepted the message'));
       return false;
     });
     if (items.length === 0) return;
-    const entries: BatchEntry[] = items.map((item, i) => ({ Id: IDS[i]!, MessageBody: item.body }));
+    const entries: BatchEntry[] = items.map((item, i) => (item.group === undefined ? { Id: IDS[i]!, MessageBody: item.body } : entryWithGroup(IDS[i]!, item.body, item.group)));
     this.inflightBatches++;
     this.sending.add(items);
     const started = now;
-    this.o.send(entries, this.abortController.signal).then(
+    this.o.send(entries).then(
       (result) => {
-        this.o.observer.onBatch?.(items.length, this.o.clock.now() - started, undefined);
+        this.o.observer.onBatch?.(items.length, this.o.clock.monotonic() - started, undefined);
         this.onResult(items, result);
       },
       (err: unknown) => {
         const cls = this.o.classify(err);
-        this.o.observer.onBatch?.(items.length, this.o.clock.now() - started, cls);
+        this.o.observer.onBatch?.(items.length, this.o.clock.monotonic() - started, cls);
         this.onError(items, err, cls);
       },
     ).finally(() => {
@@ -240,10 +243,10 @@ export class SendBatcher {
     const code = (err as { name?: string } | undefined)?.name ?? 'Error';
     switch (cls) {
       case 'network':
-        for (const item of items) this.settle(item, new EnqueueError('unavailable', `cannot reach SQS (${networkCode(err)})`));
+        for (const item of items) this.settle(item, new EnqueueError('unavailable', `cannot reach SQS (${networkCode(err)})`, undefined, cls));
         return;
       case 'queue_missing':
-        for (const item of items) this.settle(item, new EnqueueError('unavailable', 'the queue does not exist (run `sqsdemo setup`)'));
+        for (const item of items) this.settle(item, new EnqueueError('unavailable', 'the queue does not exist (run `sqsdemo setup`)', undefined, cls));
         return;
       case 'transient':
         for (const item of items) this.retry(item, `SQS is throttling or failing (${code})`);
@@ -265,12 +268,12 @@ export class SendBatcher {
   private retry(item: Item, reason: string): void {
     const delay = backoffMs(item.attempts, this.o.retryBaseMs, this.o.retryMaxMs, this.o.random);
     item.attempts++;
-    if (this.abortController.signal.aborted || this.o.clock.now() + delay >= item.deadline) {
+    if (this.aborted || this.o.clock.monotonic() + delay >= item.deadline) {
       this.settle(item, new EnqueueError('unavailable', `${reason}; gave up at the request deadline`));
       return;
     }
     this.o.observer.onRetry?.();
-    const timer = this.o.clock.schedule(() => {
+    const timer = this.o.clock.setTimer(() => {
       this.retryWaits.delete(timer);
       this.add(item);
     }, delay);
@@ -292,4 +295,8 @@ export class SendBatcher {
 function networkCode(err: unknown): string {
   const e = err as { code?: string; name?: string } | undefined;
   return e?.code ?? e?.name ?? 'network error';
+}
+
+function entryWithGroup(id: string, body: string, group: MessageGroup): BatchEntry {
+  return { Id: id, MessageBody: body, MessageGroupId: group.groupId, ...(group.dedupId !== undefined ? { MessageDeduplicationId: group.dedupId } : {}) };
 }

@@ -15,10 +15,8 @@ export interface ContractViolation {
   readonly message: string;
 }
 
-export type MessageRequest = { readonly body: string };
-
 export interface RequestValidator {
-  /** Undefined when `value` is a valid MessageRequest. */
+  /** Undefined when `value` is a valid request (swagger.yml's MessageRequest schema). */
   (value: unknown): ContractViolation | undefined;
 }
 

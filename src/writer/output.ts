@@ -6,6 +6,7 @@
  */
 import type { Writable } from 'node:stream';
 import { toJsonLine } from '../telemetry/events.js';
+import { systemClock, type Clock, type Timer } from '../util/clock.js';
 import type { ServeEvent } from '../telemetry/serve-events.js';
 import { formatServeEvent } from './human.js';
 
@@ -17,16 +18,16 @@ export interface EventOutput {
   flush(): void;
 }
 
-export function createEventOutput(out: Writable, json: boolean, flushMs = 50): EventOutput {
+export function createEventOutput(out: Writable, json: boolean, flushMs = 50, clock: Clock = systemClock): EventOutput {
   let buffered = '';
-  let timer: NodeJS.Timeout | undefined;
+  let timer: Timer | undefined;
   const format = (event: ServeEvent): string | undefined => {
     if (json) return toJsonLine(event);
     const line = formatServeEvent(event);
     return line === undefined ? undefined : line + '\n';
   };
   function flush(): void {
-    if (timer) clearTimeout(timer);
+    timer?.cancel();
     timer = undefined;
     if (buffered === '') return;
     const text = buffered;
@@ -39,7 +40,7 @@ export function createEventOutput(out: Writable, json: boolean, flushMs = 50): E
       if (text === undefined) return;
       buffered += text;
       if (event.type !== 'access' || buffered.length >= MAX_BUFFERED_CHARS) flush();
-      else timer ??= setTimeout(flush, flushMs);
+      else timer ??= clock.setTimer(flush, flushMs);
     },
     flush,
   };

@@ -6,9 +6,13 @@
  * `/healthz` reads this state: no SQS call per health request.
  */
 import { GetQueueAttributesCommand, GetQueueUrlCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { isNetworkError, isQueueMissing, isTransient } from '../sqs/errors.js';
+import { classifySqsError } from '../sqs/errors.js';
+import { systemClock, type Clock, type Timer } from '../util/clock.js';
 
-/** SQS's default (and largest) MaximumMessageSize, used until the queue says otherwise. */
+/**
+ * SQS's default MaximumMessageSize (256 KiB), used until the queue says otherwise. Not the
+ * largest: since 2025 a queue may take up to 1 MiB, and the probe reads the queue's own value.
+ */
 export const SQS_DEFAULT_MAX_MESSAGE_BYTES = 262_144;
 
 export type ProbeOutcome =
@@ -28,6 +32,7 @@ export interface QueueStateOptions {
   readonly unhealthyIntervalMs?: number;
   /** Called when health flips; `reason` says why in a few words. */
   readonly onChange?: (healthy: boolean, reason: string) => void;
+  readonly clock?: Clock;
 }
 
 export class QueueState {
@@ -35,7 +40,7 @@ export class QueueState {
   reason = 'not probed yet';
   queueUrl: string | undefined;
   maxMessageBytes = SQS_DEFAULT_MAX_MESSAGE_BYTES;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: Timer | undefined;
   private stopped = false;
   private probing: Promise<ProbeOutcome> | undefined;
 
@@ -51,7 +56,7 @@ export class QueueState {
 
   stop(): void {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.timer?.cancel();
     this.timer = undefined;
   }
 
@@ -78,11 +83,12 @@ export class QueueState {
       this.set(true, 'answering');
       return { kind: 'ok' };
     } catch (error) {
-      if (isQueueMissing(error)) {
+      const cls = classifySqsError(error);
+      if (cls === 'queue_missing') {
         this.set(false, `queue "${queueName}" does not exist (run \`sqsdemo setup\`)`);
         return { kind: 'missing', error };
       }
-      if (isNetworkError(error) || isTransient(error)) {
+      if (cls === 'network' || cls === 'transient') {
         const e = error as { code?: string; name?: string };
         this.set(false, `cannot reach SQS (${e.code ?? e.name ?? 'network error'})`);
         return { kind: 'unreachable', error };
@@ -101,12 +107,12 @@ export class QueueState {
 
   private schedule(): void {
     if (this.stopped) return;
-    if (this.timer) clearTimeout(this.timer);
+    this.timer?.cancel();
     const ms = this.healthy ? (this.options.healthyIntervalMs ?? 10_000) : (this.options.unhealthyIntervalMs ?? 500);
-    this.timer = setTimeout(() => {
+    // The writer's close() stops the probe (and so cancels this timer).
+    this.timer = (this.options.clock ?? systemClock).setTimer(() => {
       this.timer = undefined;
       void this.probe().finally(() => this.schedule());
     }, ms);
-    this.timer.unref();
   }
 }

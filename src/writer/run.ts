@@ -5,12 +5,15 @@
  * and returns (exit 0).
  */
 import type { SqsConfig } from '../config.js';
-import type { CommandContext } from '../commands/context.js';
-import { QueueMissingError, SqsdemoError, ExitCode } from '../errors.js';
+import type { CommandContext } from '../context.js';
+import { QueueMissingError, listenError } from '../errors.js';
 import { createSqsClient } from '../sqs/client.js';
 import { toSqsdemoError } from '../sqs/errors.js';
 import type { ServeEvent } from '../telemetry/serve-events.js';
+import { shareMetricsWithPrimary } from '../cluster/metrics.js';
+import { createRateSampler, type Sampler } from '../telemetry/sampler.js';
 import { aborted } from '../util/abort.js';
+import { systemClock, type Clock, type Timer } from '../util/clock.js';
 import { createEventOutput } from './output.js';
 import { createWriter, type Writer } from './writer.js';
 
@@ -25,12 +28,15 @@ export interface ServeConfig {
   readonly maxRequestBytes: number;
   readonly json: boolean;
   readonly accessLog: boolean;
+  /** At most this many access events a second (0 or absent: one per request); the rest are counted. */
+  readonly accessLogMaxPerSecond?: number;
   /** Stats event period (ms, default 1000). */
   readonly statsIntervalMs?: number;
 }
 
 export async function runServe(config: ServeConfig, ctx: CommandContext): Promise<void> {
-  const output = createEventOutput(ctx.stdout, config.json);
+  const clock = systemClock;
+  const output = createEventOutput(ctx.stdout, config.json, undefined, clock);
   const emit = (event: ServeEvent): void => output.emit(event);
   const client = createSqsClient(config.sqs, {
     // One socket per batch in flight, plus room for the health probe.
@@ -44,6 +50,7 @@ export async function runServe(config: ServeConfig, ctx: CommandContext): Promis
   });
   let ready = false;
   let writer: Writer | undefined;
+  const accessSampler = createRateSampler(config.accessLogMaxPerSecond ?? 0, clock);
   try {
     writer = createWriter({
       client,
@@ -54,12 +61,20 @@ export async function runServe(config: ServeConfig, ctx: CommandContext): Promis
       maxRequestBytes: config.maxRequestBytes,
       ...(config.accessLog
         ? {
-            onAccess: (method: string, path: string, status: number, ms: number, error: string | undefined) =>
-              emit({ role: 'serve', type: 'access', t: Date.now(), method, path, status, ms: Math.round(ms * 100) / 100, ...(error !== undefined ? { error } : {}) }),
+            onAccess: (method: string, path: string, status: number, ms: number, error: string | undefined) => {
+              // Sampled before the event is built: a request held back costs a counter increment.
+              if (accessSampler.take()) emit({ role: 'serve', type: 'access', t: clock.now(), method, path, status, ms: Math.round(ms * 100) / 100, ...(error !== undefined ? { error } : {}) });
+            },
           }
         : {}),
+      // A bug in a route: the client got 500; the operator gets the reason (and the stack on stderr).
+      onInternalError: (err) => {
+        emit({ role: 'serve', type: 'warn', t: Date.now(), code: 'E_INTERNAL', message: `internal error answering a request (500): ${(err as Error)?.message ?? String(err)}` });
+        ctx.stderr.write(`sqsdemo serve: internal error answering a request: ${(err as Error)?.stack ?? String(err)}\n`);
+      },
+      ...withClusterMetrics(() => writer),
       onHealth: (healthy, reason) => {
-        if (ready) emit({ role: 'serve', type: 'health', t: Date.now(), healthy, reason });
+        if (ready) emit({ role: 'serve', type: 'health', t: clock.now(), healthy, reason });
       },
     });
     const first = await writer.state.probe();
@@ -67,32 +82,38 @@ export async function runServe(config: ServeConfig, ctx: CommandContext): Promis
     if (first.kind === 'error') throw toSqsdemoError(first.error, config.sqs);
     if (first.kind === 'unreachable') {
       const why = toSqsdemoError(first.error, config.sqs);
-      emit({ role: 'serve', type: 'warn', t: Date.now(), code: why.code, message: `${why.message}; starting anyway, requests get 503 until SQS answers${why.hint ? `; hint: ${why.hint}` : ''}` });
+      emit({ role: 'serve', type: 'warn', t: clock.now(), code: why.code, message: `${why.message}; starting anyway, requests get 503 until SQS answers${why.hint ? `; hint: ${why.hint}` : ''}` });
     }
-    const url = await writer.listen(config.port, config.host).catch((err: NodeJS.ErrnoException) => {
-      throw listenError(err, config);
+    const url = await writer.listen(config.port, config.host).catch((err: unknown) => {
+      throw listenError(err, config.host, config.port);
     });
     ready = true;
     emit({
-      role: 'serve', type: 'ready', t: Date.now(), url,
+      role: 'serve', type: 'ready', t: clock.now(), url,
       queue: config.sqs.queueName,
       ...(writer.state.healthy ? { maxMessageBytes: writer.state.maxMessageBytes } : {}),
       lingerMs: config.lingerMs,
       maxInflightBatches: config.maxInflightBatches,
       sqsHealthy: writer.state.healthy,
     });
-    const statsEvent = createStats(writer);
-    const stats = setInterval(() => emit(statsEvent()), config.statsIntervalMs ?? 1_000);
+    const statsEvent = createStats(writer, accessSampler, clock);
+    const statsEveryMs = config.statsIntervalMs ?? 1_000;
+    let stats: Timer | undefined;
+    const tick = (): void => {
+      emit(statsEvent());
+      stats = clock.setTimer(tick, statsEveryMs);
+    };
+    stats = clock.setTimer(tick, statsEveryMs);
     try {
       await aborted(ctx.signal);
     } finally {
-      clearInterval(stats);
+      stats.cancel();
     }
-    emit({ role: 'serve', type: 'stopping', t: Date.now(), reason: reasonOf(ctx.signal) });
+    emit({ role: 'serve', type: 'stopping', t: clock.now(), reason: reasonOf(ctx.signal) });
     const report = await writer.close(config.drainTimeoutMs);
     if (config.json) emit(statsEvent());
     emit({
-      role: 'serve', type: 'stopped', t: Date.now(),
+      role: 'serve', type: 'stopped', t: clock.now(),
       enqueued: writer.metrics.enqueued,
       responses: writer.metrics.responses(),
       clean: report.clean,
@@ -106,11 +127,11 @@ export async function runServe(config: ServeConfig, ctx: CommandContext): Promis
 }
 
 /** Builds the periodic stats event; `rps` is over the time since the previous one. */
-function createStats({ metrics, state, app }: Writer): () => ServeEvent {
+function createStats({ metrics, state, app }: Writer, access: Sampler, clock: Clock): () => ServeEvent {
   let lastAnswered = 0;
   let lastAt = 0;
   return () => {
-    const now = Date.now();
+    const now = clock.now();
     const answered = metrics.answered;
     const rps = lastAt === 0 ? 0 : Math.round(((answered - lastAnswered) * 1000) / Math.max(1, now - lastAt));
     lastAnswered = answered;
@@ -126,6 +147,7 @@ function createStats({ metrics, state, app }: Writer): () => ServeEvent {
       sqsHealthy: state.healthy,
       avgBatchSize: Math.round(metrics.avgBatchSize * 100) / 100,
       rps,
+      ...(access.skipped > 0 ? { accessSkipped: access.skipped } : {}),
     };
   };
 }
@@ -135,10 +157,11 @@ function reasonOf(signal: AbortSignal): string {
   return r instanceof Error ? r.message : typeof r === 'string' ? r : 'stop requested';
 }
 
-function listenError(err: NodeJS.ErrnoException, config: ServeConfig): SqsdemoError {
-  const where = `${config.host}:${config.port}`;
-  if (err.code === 'EADDRINUSE') return new SqsdemoError(`cannot listen on ${where}: the port is in use`, 'E_LISTEN', ExitCode.Usage, 'stop the other process or pick another --port (0 picks a free one)');
-  if (err.code === 'EACCES') return new SqsdemoError(`cannot listen on ${where}: permission denied`, 'E_LISTEN', ExitCode.Usage, 'use a port above 1023');
-  if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') return new SqsdemoError(`cannot listen on ${where}: no such local address`, 'E_LISTEN', ExitCode.Usage, 'use 127.0.0.1, 0.0.0.0 or an address of this machine');
-  return new SqsdemoError(`cannot listen on ${where}: ${err.message}`, 'E_LISTEN', ExitCode.Usage);
+/** Inside a `serve --workers N` worker: /metrics adds up every worker's counters. */
+function withClusterMetrics(writer: () => Writer | undefined): { totalMetrics?: (ownText: string) => Promise<string> } {
+  const total = shareMetricsWithPrimary(async () => {
+    const w = writer();
+    return w ? w.metrics.prometheus() : '';
+  });
+  return total ? { totalMetrics: total } : {};
 }

@@ -7,7 +7,8 @@
 import { createServer, type Server } from 'node:http';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { createWriterApp, type AccessListener, type WriterApp } from './app.js';
-import { realClock, type BatcherClock, type SendBatchFn } from './batch-types.js';
+import { systemClock, type Clock, type Timer } from '../util/clock.js';
+import type { SendBatchFn } from './batch-types.js';
 import { SendBatcher } from './batcher.js';
 import { compileRequestValidator } from './contract.js';
 import { WriterMetrics } from './metrics.js';
@@ -34,13 +35,19 @@ export interface WriterOptions {
   readonly maxRequestBytes?: number;
   /** Replaces SendMessageBatch through `client` (tests: counting or failing sends). */
   readonly send?: SendBatchFn;
-  readonly clock?: BatcherClock;
+  readonly clock?: Clock;
   readonly healthyIntervalMs?: number;
   readonly unhealthyIntervalMs?: number;
   readonly onAccess?: AccessListener;
+  /** With --workers: /metrics answers the total over every worker (src/cluster/metrics.ts). */
+  readonly totalMetrics?: (ownText: string) => Promise<string>;
   readonly onHealth?: (healthy: boolean, reason: string) => void;
+  /** A route handler threw (a bug): the request got 500; this says what it was. */
+  readonly onInternalError?: (err: unknown) => void;
   /** swagger.yml's text (default: the embedded asset). */
   readonly swaggerText?: string;
+  /** The queue is FIFO (its name ends in .fifo): requests need a `group`. */
+  readonly fifo?: boolean;
 }
 
 export interface DrainReport {
@@ -62,7 +69,7 @@ export interface Writer {
 }
 
 export function createWriter(options: WriterOptions): Writer {
-  const clock = options.clock ?? realClock;
+  const clock = options.clock ?? systemClock;
   const metrics = new WriterMetrics();
   const state = new QueueState({
     client: options.client,
@@ -71,6 +78,7 @@ export function createWriter(options: WriterOptions): Writer {
     ...(options.healthyIntervalMs !== undefined ? { healthyIntervalMs: options.healthyIntervalMs } : {}),
     ...(options.unhealthyIntervalMs !== undefined ? { unhealthyIntervalMs: options.unhealthyIntervalMs } : {}),
     ...(options.onHealth ? { onChange: options.onHealth } : {}),
+    clock,
   });
   const batcher = new SendBatcher({
     send: options.send ?? createSqsSend(options.client, () => state.queueUrl),
@@ -87,7 +95,10 @@ export function createWriter(options: WriterOptions): Writer {
     clock,
     requestTimeoutMs: options.requestTimeoutMs ?? WRITER_DEFAULTS.requestTimeoutMs,
     maxRequestBytes: options.maxRequestBytes ?? WRITER_DEFAULTS.maxRequestBytes,
+    fifo: options.fifo ?? options.queueName.endsWith('.fifo'),
     ...(options.onAccess ? { onAccess: options.onAccess } : {}),
+    ...(options.onInternalError ? { onInternalError: options.onInternalError } : {}),
+    ...(options.totalMetrics ? { totalMetrics: options.totalMetrics } : {}),
   });
   const server = createServer(app.handler);
   let closing: Promise<DrainReport> | undefined;
@@ -117,34 +128,34 @@ export function createWriter(options: WriterOptions): Writer {
   };
 
   async function drain(timeoutMs: number): Promise<DrainReport> {
-    const started = Date.now();
+    const started = clock.monotonic();
     state.stop();
     app.startDraining();
     const closed = new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
     server.closeIdleConnections();
     const settled = Promise.all([batcher.drain(), app.whenIdle()]);
-    let clean = await withTimeout(settled, timeoutMs);
+    let clean = await withTimeout(clock, settled, timeoutMs);
     if (!clean) {
       // Out of time: whatever SQS has not accepted yet is answered 503 (never a false 201).
       batcher.abort();
-      await withTimeout(app.whenIdle(), 1_000);
+      await withTimeout(clock, app.whenIdle(), 1_000);
     }
     // Answered connections close themselves (Connection: close); cut what is left.
-    if (!(await withTimeout(closed, clean ? 1_000 : 0))) {
+    if (!(await withTimeout(clock, closed, clean ? 1_000 : 0))) {
       server.closeAllConnections();
       await closed;
     }
-    return { clean, ms: Date.now() - started };
+    return { clean, ms: clock.monotonic() - started };
   }
 }
 
 /** True when `promise` settled within `ms`. */
-async function withTimeout(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+async function withTimeout(clock: Clock, promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: Timer | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = clock.setTimer(() => resolve(false), ms)));
   try {
     return await Promise.race([promise.then(() => true as const), timeout]);
   } finally {
-    clearTimeout(timer);
+    timer?.cancel();
   }
 }

@@ -11,7 +11,19 @@ describe('resolveSqsConfig', () => {
     assert.equal(c.region, 'us-east-1');
     assert.equal(c.queueName, 'q1_standard');
     assert.equal(c.dlqName, 'q1_standard_dlq');
+    assert.equal(c.fifo, false);
     assert.ok(Object.isFrozen(c));
+  });
+
+  it('names FIFO queues with --fifo or a .fifo queue name, the dead-letter queue FIFO as well', () => {
+    const byFlag = resolveSqsConfig({ fifo: true }, {});
+    assert.deepEqual([byFlag.queueName, byFlag.dlqName, byFlag.fifo], ['q1_fifo.fifo', 'q1_fifo_dlq.fifo', true]);
+    const suffixed = resolveSqsConfig({ fifo: true, queue: 'orders' }, {});
+    assert.deepEqual([suffixed.queueName, suffixed.dlqName], ['orders.fifo', 'orders_dlq.fifo']);
+    const byName = resolveSqsConfig({ queue: 'orders.fifo' }, {});
+    assert.deepEqual([byName.queueName, byName.dlqName, byName.fifo], ['orders.fifo', 'orders_dlq.fifo', true]);
+    assert.throws(() => resolveSqsConfig({ queue: 'orders.fifo', dlq: 'plain' }, {}), (e: unknown) => e instanceof UsageError && /must both be FIFO/.test(e.message));
+    assert.throws(() => resolveSqsConfig({ queue: 'plain', dlq: 'dead.fifo' }, {}), UsageError);
   });
 
   it('takes the endpoint from AWS_ENDPOINT_URL_SQS, and a flag over it', () => {
@@ -66,5 +78,8 @@ describe('flag parsers', () => {
     assert.throws(() => parseUrl('ftp://x'), /http/);
     assert.equal(parseQueueName('q1_standard'), 'q1_standard');
     assert.throws(() => parseQueueName('bad name'), /1 to 80/);
+    assert.equal(parseQueueName('orders.fifo'), 'orders.fifo');
+    assert.throws(() => parseQueueName('orders.txt'), /1 to 80/);
+    assert.throws(() => parseQueueName(`${'x'.repeat(76)}.fifo`), /1 to 80/);
   });
 });

@@ -124,6 +124,14 @@ describe('panes', () => {
     assert.match(lastFrame()!, /accepted 500 = processed 400 \+ dead-lettered 10 \+ queued 60 \+ in flight 30 {2}✓ holds/);
   });
 
+  it('the header shows FIFO and the order violations on FIFO queues (dash --fifo)', () => {
+    const fifo = { ...runningState(), fifo: true };
+    assert.match(render(<Header state={fifo} width={160} />).lastFrame()!, /FIFO · order violations 0/);
+    const broken = { ...fifo, work: { ...fifo.work!, orderViolations: 2 } };
+    assert.match(render(<Header state={broken} width={160} />).lastFrame()!, /FIFO · order violations 2/);
+    assert.doesNotMatch(render(<Header state={runningState()} width={160} />).lastFrame()!, /FIFO/);
+  });
+
   it('the header says when the numbers are not in yet', () => {
     const { lastFrame } = render(<Header state={initialState()} width={80} />);
     assert.match(lastFrame()!, /waiting for the first poll/);

@@ -27,7 +27,7 @@ export function dashRun(extra: readonly string[]): DashRun {
       if (!endpoint) return;
       const client = createSqsClient(resolveSqsConfig({ endpoint }, {}), { maxSockets: 2 });
       try {
-        for (const name of [queue, `${queue}_dlq`]) {
+        for (const name of [queue, `${queue}_dlq`, `${queue}.fifo`, `${queue}_dlq.fifo`]) {
           const url = await client.send(new GetQueueUrlCommand({ QueueName: name })).then((o) => o.QueueUrl, () => undefined);
           if (url) await client.send(new DeleteQueueCommand({ QueueUrl: url })).catch(() => undefined);
         }

@@ -1,8 +1,10 @@
 /**
  * dash on a real terminal: run it in a detached tmux session (120x32), read
  * the screen with capture-pane, press q, and read the final balance printed
- * in the normal screen after Ink left. Skipped (with the reason) without tmux.
+ * in the normal screen after Ink left. Skipped (with the reason) without tmux,
+ * except under CI, where .ci/run installs it and its absence fails the test.
  */
+import { tmpdir } from 'node:os';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
@@ -26,9 +28,12 @@ const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
 describe('sqsdemo dash on a terminal', () => {
   const missing = tmuxMissing();
-  if (missing) console.log(`# skipping the tmux test: ${missing}`);
+  // CI installs tmux (.ci/run): there a missing tmux is a failure, not a skip.
+  const inCi = process.env.CI !== undefined && process.env.CI !== '0' && process.env.CI !== 'false';
+  if (missing && !inCi) console.log(`# skipping the tmux test: ${missing}`);
 
-  it('draws the three panes with moving counters, and q stops everything and prints the balance', { skip: missing }, async () => {
+  it('draws the three panes with moving counters; +, p reach the load client; q stops everything and prints the balance', { skip: missing && !inCi ? missing : false }, async () => {
+    if (missing) assert.fail(`${missing}; CI=${process.env.CI} requires it`);
     const socket = `sqsdemo-e2e-${randomBytes(4).toString('hex')}`;
     const tmux = (...args: string[]) => exec('tmux', ['-L', socket, '-f', '/dev/null', ...args]).then((r) => r.stdout);
     const run = dashRun(['--rate', '100', '--work-ms', '20']);
@@ -49,7 +54,8 @@ describe('sqsdemo dash on a terminal', () => {
       }
     };
     try {
-      await tmux('new-session', '-d', '-s', 'dash', '-x', '120', '-y', '32', command);
+      // From a directory outside the repository, as a user runs it (tsx must still find the project's tsconfig).
+      await tmux('new-session', '-d', '-s', 'dash', '-c', tmpdir(), '-x', '120', '-y', '32', command);
       const first = Number((await waitScreen(/\bsent (\d*[1-9]\d*)\b/, 'a first count of sent requests'))[1]);
       const text = await screen();
       for (const title of ['HTTP log', 'reader', 'client']) assert.match(text, new RegExp(title), `pane title ${title}`);
@@ -57,6 +63,14 @@ describe('sqsdemo dash on a terminal', () => {
       assert.match(text, /q quit/);
       // Counters move: the client's sent count grows.
       await waitScreen(new RegExp(`\\bsent (?!${first}\\b)\\d+`), `a sent count other than ${first}`);
+      // The keys reach the load client itself: what the pane shows is what load reports in its own stats.
+      await waitScreen(/rate 100\/s · /, 'the load client at its starting rate');
+      await tmux('send-keys', '-t', 'dash', '+');
+      await waitScreen(/rate 150\/s · /, 'the load client reporting 150/s after +');
+      await tmux('send-keys', '-t', 'dash', 'p');
+      await waitScreen(/PAUSED \(rate 150\/s\)/, 'the load client reporting itself paused after p');
+      await tmux('send-keys', '-t', 'dash', 'p');
+      await waitScreen(/rate 150\/s · /, 'the load client running again after a second p');
       await tmux('send-keys', '-t', 'dash', 'q');
       const code = Number((await waitScreen(/DASH-EXIT=(\d+)/, 'the exit of dash'))[1]);
       const after = await screen();

@@ -48,6 +48,8 @@ export interface TestSqsOptions {
   readonly clock?: Clock;
   /** Always use the local endpoint, even when SQSDEMO_TEST_ENDPOINT is set. */
   readonly forceLocal?: boolean;
+  /** FIFO queues (t_X.fifo and t_X_dlq.fifo). */
+  readonly fifo?: boolean;
 }
 
 /** The external engine under test, if any (SQSDEMO_TEST_ENDPOINT). */
@@ -61,11 +63,14 @@ export async function startTestSqs(options: TestSqsOptions = {}): Promise<TestSq
   const local = external === undefined ? await startLocalSqs(options.clock ? { clock: options.clock } : {}) : undefined;
   const endpoint = external ?? local!.url;
   const suffix = randomBytes(4).toString('hex');
-  const config = resolveSqsConfig({ endpoint, queue: `t_${suffix}`, dlq: `t_${suffix}_dlq` }, {});
+  const config = resolveSqsConfig(
+    options.fifo ? { endpoint, queue: `t_${suffix}.fifo`, dlq: `t_${suffix}_dlq.fifo` } : { endpoint, queue: `t_${suffix}`, dlq: `t_${suffix}_dlq` },
+    {},
+  );
   const client = createSqsClient(config, { maxSockets: 16 });
   const report = await ensureTopology(
     client,
-    { ...DEFAULT_TOPOLOGY, ...options.topology, queueName: config.queueName, dlqName: config.dlqName },
+    { ...DEFAULT_TOPOLOGY, ...options.topology, queueName: config.queueName, dlqName: config.dlqName, fifo: config.fifo },
     { apply: false },
   );
   return {

@@ -56,10 +56,10 @@ describe('sqsdemo load: command line', () => {
     for (const words of [/Open loop/, /coordinated omission/, /--verify/, /data-log/, /maxReceiveCount/, /--control stdin/]) assert.match(run.stdout.replace(/\s+/g, ' '), words); // help is re-wrapped to the terminal width
   });
 
-  it('exits 3 when nothing listens at --url, naming the URL and `sqsdemo serve`', async () => {
+  it('exits 6 (writer unreachable) when nothing listens at --url, naming the URL and `sqsdemo serve`', async () => {
     const url = `http://127.0.0.1:${await closedPort()}/api/message`;
     const run = await runSqsdemo(['load', '--url', url, '--requests', '5']);
-    assert.equal(run.code, 3, run.stderr);
+    assert.equal(run.code, 6, run.stderr);
     assert.ok(run.stderr.includes(url), run.stderr);
     assert.match(run.stderr, /sqsdemo serve/);
     assert.doesNotMatch(run.stderr, /\n\s+at /); // no stack trace

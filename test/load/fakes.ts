@@ -1,47 +1,9 @@
-/** A hand-driven clock and a sender whose answers the test gives, for the generator's specs. */
-import type { LoadClock } from '../../src/load/clock.js';
+/** A sender whose answers the test gives, on the project's manual clock, for the generator's specs. */
+import { ManualClock } from '../helpers/manual-clock.js';
 import type { RequestSlot } from '../../src/load/payloads.js';
 import type { SendDone, Sender } from '../../src/load/sender.js';
 
-export class ManualClock implements LoadClock {
-  private t = 0;
-  private timers: Array<{ at: number; fn: () => void; id: number }> = [];
-  private ids = 0;
-
-  now(): number {
-    return this.t;
-  }
-
-  wall(): number {
-    return 1_700_000_000_000 + this.t;
-  }
-
-  setTimer(fn: () => void, ms: number): () => void {
-    const id = ++this.ids;
-    this.timers.push({ at: this.t + Math.max(0, ms), fn, id });
-    return () => {
-      this.timers = this.timers.filter((x) => x.id !== id);
-    };
-  }
-
-  /** Move time forward by `ms`, firing every timer due on the way, in order. */
-  advance(ms: number): void {
-    const end = this.t + ms;
-    for (;;) {
-      this.timers.sort((a, b) => a.at - b.at || a.id - b.id);
-      const next = this.timers[0];
-      if (!next || next.at > end) break;
-      this.timers.shift();
-      this.t = next.at;
-      next.fn();
-    }
-    this.t = end;
-  }
-
-  get pendingTimers(): number {
-    return this.timers.length;
-  }
-}
+export { ManualClock };
 
 export interface SentRequest {
   readonly slot: RequestSlot;
@@ -58,7 +20,7 @@ export class ScriptedSender implements Sender {
   constructor(private readonly clock: ManualClock, private readonly auto?: (slot: RequestSlot) => string) {}
 
   send(slot: RequestSlot, done: SendDone): void {
-    this.sent.push({ slot, sentAt: this.clock.now(), done });
+    this.sent.push({ slot, sentAt: this.clock.monotonic(), done });
     if (this.auto) done(this.auto(slot), this.auto(slot) === '201' ? `id-${this.sent.length}` : undefined);
   }
 

@@ -1,6 +1,6 @@
 /** In-process runs of the load client: a CommandContext whose stdout collects JSON events. */
 import { PassThrough, Writable } from 'node:stream';
-import type { CommandContext } from '../../src/commands/context.js';
+import type { CommandContext } from '../../src/context.js';
 import { LOAD_DEFAULTS, type LoadConfig } from '../../src/load/config.js';
 import type { LoadEvent } from '../../src/telemetry/load-events.js';
 
@@ -9,13 +9,15 @@ export interface Capture {
   readonly controller: AbortController;
   readonly stdin: PassThrough;
   readonly events: LoadEvent[];
-  /** Resolves with the first event (already seen or future) that matches. */
-  next(match: (e: LoadEvent) => boolean): Promise<LoadEvent>;
+  /** Resolves with the first event (already seen or future) that matches; rejects after `timeoutMs` (default 20 s). */
+  next(match: (e: LoadEvent) => boolean, timeoutMs?: number): Promise<LoadEvent>;
 }
 
 export function capture(): Capture {
   const events: LoadEvent[] = [];
   const waiters: Array<{ match: (e: LoadEvent) => boolean; resolve: (e: LoadEvent) => void }> = [];
+  /** Waits are bounded: a missing event fails the test instead of hanging it. */
+  const DEFAULT_WAIT_MS = 20_000;
   let buffer = '';
   const stdout = new Writable({
     write(chunk: Buffer, _enc, callback) {
@@ -42,10 +44,23 @@ export function capture(): Capture {
   const ctx: CommandContext = { signal: controller.signal, stdout, stderr: new PassThrough(), stdin, env: {}, isTTY: false };
   return {
     ctx, controller, stdin, events,
-    next(match) {
+    next(match, timeoutMs = DEFAULT_WAIT_MS) {
       const seen = events.find(match);
       if (seen) return Promise.resolve(seen);
-      return new Promise((resolve) => waiters.push({ match, resolve }));
+      return new Promise((resolve, reject) => {
+        const waiter = {
+          match,
+          resolve: (e: LoadEvent) => {
+            clearTimeout(timer);
+            resolve(e);
+          },
+        };
+        const timer = setTimeout(() => {
+          waiters.splice(waiters.indexOf(waiter), 1);
+          reject(new Error(`no matching load event within ${timeoutMs} ms (${match.toString()}); seen: ${events.map((e) => e.type).join(', ')}`));
+        }, timeoutMs);
+        waiters.push(waiter);
+      });
     },
   };
 }

@@ -9,11 +9,13 @@ function client(endpoint: string): SQSClient {
   return new SQSClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
 }
 
-// Each case is its own process: run them side by side.
-describe('sqsdemo sqs', { concurrency: true }, () => {
+// Each case is its own process: two side by side (more starve each other on a loaded 2-core machine).
+const STARTUP_MS = 60_000;
+
+describe('sqsdemo sqs', { concurrency: 2 }, () => {
   it('starts on port 0, prints its URL, serves SQS and exits 0 on SIGTERM saying how many messages it dropped', async () => {
-    const proc = spawnSqsdemo(['sqs', '--port', '0']);
-    const [, url = ''] = await proc.waitFor(/listening on (http:\/\/\S+)/);
+    const proc = spawnSqsdemo(['sqs', '--port', '0'], { timeoutMs: 2 * STARTUP_MS });
+    const [, url = ''] = await proc.waitFor(/listening on (http:\/\/\S+)/, STARTUP_MS);
     // Loopback only by default, and the port actually taken (not the 0 asked for).
     const where = new URL(url);
     assert.equal(where.hostname, '127.0.0.1');
@@ -29,9 +31,9 @@ describe('sqsdemo sqs', { concurrency: true }, () => {
   });
 
   it('prints a ready event with the url and stats events with --json', async () => {
-    const proc = spawnSqsdemo(['sqs', '--port', '0', '--json']);
-    const [, url] = await proc.waitFor(/"type":"ready".*"url":"(http:[^"]+)"/);
-    await proc.waitFor(/"type":"stats"/);
+    const proc = spawnSqsdemo(['sqs', '--port', '0', '--json'], { timeoutMs: 2 * STARTUP_MS });
+    const [, url] = await proc.waitFor(/"type":"ready".*"url":"(http:[^"]+)"/, STARTUP_MS);
+    await proc.waitFor(/"type":"stats"/, STARTUP_MS);
     const result = await proc.stop('SIGINT');
     assert.equal(result.code, 0, result.stderr);
     const events = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as { role: string; type: string; url?: string; requests?: number });
@@ -41,13 +43,13 @@ describe('sqsdemo sqs', { concurrency: true }, () => {
     assert.equal(typeof events.find((e) => e.type === 'stats')?.requests, 'number');
   });
 
-  it('says which port is taken and what to do, exit 3', async () => {
+  it('says which port is taken and what to do, exit 5 (src/errors.ts: cannot listen)', async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as { port: number }).port;
     try {
       const result = await runSqsdemo(['sqs', '--port', String(port)]);
-      assert.equal(result.code, 3);
+      assert.equal(result.code, 5);
       assert.match(result.stderr, new RegExp(`port ${port} on 127\\.0\\.0\\.1 is already in use`));
       assert.match(result.stderr, /--port/);
       assert.doesNotMatch(result.stderr, /at .*\.ts:\d+/);
@@ -57,8 +59,8 @@ describe('sqsdemo sqs', { concurrency: true }, () => {
   });
 
   it('verifies SigV4 with SQSDEMO_CREDENTIALS, allows --cors-origin, and caps queues with --max-queues', async () => {
-    const proc = spawnSqsdemo(['sqs', '--port', '0', '--cors-origin', 'http://localhost:3000', '--max-queues', '1'], { env: { SQSDEMO_CREDENTIALS: 'AKIDCLI:cli-secret' } });
-    const [, url = ''] = await proc.waitFor(/listening on (http:\/\/\S+)/);
+    const proc = spawnSqsdemo(['sqs', '--port', '0', '--cors-origin', 'http://localhost:3000', '--max-queues', '1'], { env: { SQSDEMO_CREDENTIALS: 'AKIDCLI:cli-secret' }, timeoutMs: 2 * STARTUP_MS });
+    const [, url = ''] = await proc.waitFor(/listening on (http:\/\/\S+)/, STARTUP_MS);
     const good = new SQSClient({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'AKIDCLI', secretAccessKey: 'cli-secret' }, maxAttempts: 1 });
     const bad = new SQSClient({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'AKIDCLI', secretAccessKey: 'wrong' }, maxAttempts: 1 });
     try {

@@ -107,6 +107,16 @@ describe('endpoint limits', () => {
     assert.match(reply, /RequestEntityTooLargeException/);
   });
 
+  it('does not invite an oversize body (Expect: 100-continue): 413 without 100 Continue; a body that fits is invited', async () => {
+    const head = (length: number) => `POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nExpect: 100-continue\r\nContent-Length: ${length}\r\nConnection: close\r\n\r\n`;
+    const { reply } = await exchange(h.url, head(512 * KiB));
+    assert.match(reply, /^HTTP\/1.1 413/);
+    assert.doesNotMatch(reply, /100 Continue/);
+    const form = 'Action=ListQueues';
+    const fits = await exchange(h.url, head(form.length), form);
+    assert.match(fits.reply, /^HTTP\/1.1 100 Continue\r\n\r\nHTTP\/1.1 200/);
+  });
+
   it('answers a chunked body that grows past the cap with 413 and closes', async () => {
     const chunk = 'x'.repeat(64 * KiB);
     const chunks = Array.from({ length: 8 }, () => `${chunk.length.toString(16)}\r\n${chunk}\r\n`).join('');

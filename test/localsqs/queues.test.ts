@@ -176,7 +176,7 @@ describe('queues through the SDK', () => {
     assert.equal((await h.client.send(new ListQueueTagsCommand({ QueueUrl: url }))).Tags, undefined);
   });
 
-  it('rejects bad queue names and FIFO queues with InvalidParameterValue', async () => {
+  it('rejects bad queue names, and a .fifo name without FifoQueue=true, with InvalidParameterValue', async () => {
     for (const name of ['has space', 'x'.repeat(81), 'dot.name', 'q.fifo']) {
       const err = await rejection(h.client.send(new CreateQueueCommand({ QueueName: name })));
       assert.equal(err.name, 'InvalidParameterValue', name);

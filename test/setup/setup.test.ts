@@ -92,6 +92,28 @@ describe('sqsdemo setup', () => {
     assert.equal(report.main.url, await queueUrl(queue));
   });
 
+  it('creates a FIFO main queue and a FIFO dead-letter queue with --fifo, and finds nothing to change on a second run', async () => {
+    const base = `setupf_${randomBytes(4).toString('hex')}`;
+    created.push(`${base}.fifo`, `${base}_dlq.fifo`);
+    const run = await runSqsdemo(['setup', '--endpoint', endpoint, '--queue', base, '--fifo']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, new RegExp(`${base}_dlq\\.fifo\\s+created`));
+    assert.match(run.stdout, new RegExp(`${base}\\.fifo\\s+created`));
+    const main = await attributes(`${base}.fifo`);
+    const dlq = await attributes(`${base}_dlq.fifo`);
+    assert.equal(main.FifoQueue, 'true');
+    assert.equal(dlq.FifoQueue, 'true');
+    assert.equal((JSON.parse(main.RedrivePolicy!) as { deadLetterTargetArn: string }).deadLetterTargetArn, dlq.QueueArn);
+    // A .fifo --queue name alone means FIFO too; the second run changes nothing.
+    const again = await runSqsdemo(['setup', '--endpoint', endpoint, '--queue', `${base}.fifo`]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /Nothing to change/);
+    // --apply on a FIFO queue leaves FifoQueue alone (it can only be set at creation).
+    const applied = await runSqsdemo(['setup', '--endpoint', endpoint, '--queue', `${base}.fifo`, '--visibility-timeout', '7', '--apply']);
+    assert.equal(applied.code, 0, applied.stderr);
+    assert.equal((await attributes(`${base}.fifo`)).VisibilityTimeout, '7');
+  });
+
   it('is safe when several processes run it at once', async () => {
     const { queue } = names();
     const spec = { ...DEFAULT_TOPOLOGY, queueName: queue, dlqName: `${queue}_dlq` };
@@ -122,6 +144,12 @@ describe('sqsdemo setup errors', () => {
     assert.equal(run.code, 2);
     assert.match(run.stderr, /--max-receive-count/);
     assert.match(run.stderr, /from 1 to 1000/);
+  });
+
+  it('refuses a FIFO main queue with a standard dead-letter queue (exit 2)', async () => {
+    const run = await runSqsdemo(['setup', '--fifo', '--dlq', 'plain_dlq']);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /must both be FIFO/);
   });
 
   it('rejects --aws together with --endpoint (exit 2)', async () => {

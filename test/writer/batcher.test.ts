@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { SendBatcher, type SendBatcherOptions } from '../../src/writer/batcher.js';
 import { EnqueueError, type BatchEntry, type BatchResult, type SendBatchFn } from '../../src/writer/batch-types.js';
-import { ManualClock, settle } from './manual-clock.js';
+import { ManualClock, settle } from '../helpers/manual-clock.js';
 
 /** A send function that records each batch and answers with `answer` (default: all succeed). */
 function recordingSend(answer?: (entries: readonly BatchEntry[], call: number) => BatchResult | Promise<BatchResult>): SendBatchFn & { calls: string[][] } {
@@ -36,7 +36,7 @@ const FAR = 1_000_000;
 
 describe('SendBatcher', () => {
   it('sends 25 concurrent messages as batches of 10, 10 and 5', async () => {
-    const clock = new ManualClock();
+    const clock = new ManualClock(0);
     const send = recordingSend();
     const b = batcher(send, clock);
     const results = Array.from({ length: 25 }, (_, i) => b.enqueue(`b${i}`, 3, FAR));
@@ -50,7 +50,7 @@ describe('SendBatcher', () => {
   });
 
   it('sends a partial batch only once the linger time has passed', async () => {
-    const clock = new ManualClock();
+    const clock = new ManualClock(0);
     const send = recordingSend();
     const b = batcher(send, clock);
     const pending = [b.enqueue('a', 1, FAR), b.enqueue('b', 1, FAR), b.enqueue('c', 1, FAR)];
@@ -62,7 +62,7 @@ describe('SendBatcher', () => {
   });
 
   it('with linger 0 sends what arrived together in one batch', async () => {
-    const clock = new ManualClock();
+    const clock = new ManualClock(0);
     const send = recordingSend();
     const b = batcher(send, clock, { lingerMs: 0 });
     const pending = [b.enqueue('a', 1, FAR), b.enqueue('b', 1, FAR)];
@@ -72,7 +72,7 @@ describe('SendBatcher', () => {
   });
 
   it('keeps every batch within 1 MiB of message bodies', async () => {
-    const clock = new ManualClock();
+    const clock = new ManualClock(0);
     const send = recordingSend();
     const b = batcher(send, clock);
     const size = 400 * 1024;
@@ -83,7 +83,7 @@ describe('SendBatcher', () => {
   });
 
   it('keeps at most maxInflight batches in flight and lets the open batch fill meanwhile', async () => {
-    const clock = new ManualClock();
+    const clock = new ManualClock(0);
     const gates: Array<() => void> = [];
     const send = recordingSend((entries, call) => new Promise((resolve) => gates.push(() => resolve(allOk(entries, call)))));
     const b = batcher(send, clock, { maxInflight: 1 });
@@ -105,7 +105,7 @@ describe('SendBatcher', () => {
   });
 
   it("maps each Failed[] entry to its own request: sender faults are rejected, others retried", async () => {
-    const clock = new ManualClock();
+    const clock = new ManualClock(0);
     const send = recordingSend((entries, call) => {
       if (call > 1) return allOk(entries, call);
       return {
@@ -132,7 +132,7 @@ describe('SendBatcher', () => {
   });
 
   it('gives up retrying at the request deadline and answers unavailable', async () => {
-    const clock = new ManualClock();
+    const clock = new ManualClock(0);
     const send = recordingSend((entries) => ({ successful: [], failed: entries.map((e) => ({ id: e.Id, code: 'InternalError', senderFault: false })) }));
     const b = batcher(send, clock, { retryBaseMs: 10, retryMaxMs: 40 });
     const outcome = track(b.enqueue('x', 1, 200));
@@ -143,7 +143,7 @@ describe('SendBatcher', () => {
   });
 
   it('splits a batch SQS refused as a whole to find the entry at fault', async () => {
-    const clock = new ManualClock();
+    const clock = new ManualClock(0);
     const send = recordingSend((entries, call) => {
       if (entries.some((e) => e.MessageBody === 'bad')) {
         throw Object.assign(new Error('Invalid characters'), { name: 'InvalidMessageContents', $fault: 'client', $metadata: { httpStatusCode: 400 } });
@@ -161,7 +161,7 @@ describe('SendBatcher', () => {
   });
 
   it('answers every entry unavailable at once when SQS cannot be reached, without retrying', async () => {
-    const clock = new ManualClock();
+    const clock = new ManualClock(0);
     const send = recordingSend(() => {
       throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
     });
@@ -174,7 +174,7 @@ describe('SendBatcher', () => {
   });
 
   it('retries a throttled call with backoff', async () => {
-    const clock = new ManualClock();
+    const clock = new ManualClock(0);
     const send = recordingSend((entries, call) => {
       if (call === 1) throw Object.assign(new Error('slow down'), { name: 'RequestThrottled', $fault: 'client', $metadata: { httpStatusCode: 403 } });
       return allOk(entries, call);
@@ -188,7 +188,7 @@ describe('SendBatcher', () => {
   });
 
   it('answers 500-class "failed" for a call error a retry would not fix', async () => {
-    const clock = new ManualClock();
+    const clock = new ManualClock(0);
     const send = recordingSend(() => {
       throw Object.assign(new Error('denied'), { name: 'AccessDenied', $fault: 'client', $metadata: { httpStatusCode: 403 } });
     });
@@ -199,7 +199,7 @@ describe('SendBatcher', () => {
   });
 
   it('drain sends the open batch at once and resolves when every entry is answered', async () => {
-    const clock = new ManualClock();
+    const clock = new ManualClock(0);
     const send = recordingSend();
     const b = new SendBatcher({ send, clock, lingerMs: 1_000, maxInflight: 2 });
     const pending = [b.enqueue('a', 1, FAR), b.enqueue('b', 1, FAR)];
@@ -212,7 +212,7 @@ describe('SendBatcher', () => {
   });
 
   it('abort answers every entry not yet sent as unavailable', async () => {
-    const clock = new ManualClock();
+    const clock = new ManualClock(0);
     const send = recordingSend();
     const b = batcher(send, clock, { lingerMs: 1_000 });
     const outcomes = ['a', 'b'].map((body) => track(b.enqueue(body, 1, FAR)));
@@ -224,7 +224,7 @@ describe('SendBatcher', () => {
   });
 
   it('abort answers entries of calls still in flight as unavailable, and ignores their late result', async () => {
-    const clock = new ManualClock();
+    const clock = new ManualClock(0);
     let finish!: () => void;
     const send = recordingSend((entries, call) => new Promise((resolve) => (finish = () => resolve(allOk(entries, call)))));
     const b = batcher(send, clock);
@@ -241,7 +241,7 @@ describe('SendBatcher', () => {
   });
 
   it('refuses new entries at once when too many are waiting', async () => {
-    const clock = new ManualClock();
+    const clock = new ManualClock(0);
     const send = recordingSend();
     const b = batcher(send, clock, { maxOutstanding: 2, lingerMs: 1_000 });
     const kept = [b.enqueue('a', 1, FAR), b.enqueue('b', 1, FAR)];

@@ -76,6 +76,25 @@ describe('sqsdemo serve (the executable)', () => {
     assert.match(run.stdout(), /stopped; 0 messages enqueued; responses \{400: 1\}/);
   });
 
+  it('with --access-log-max prints at most that many access events a second and counts the rest; enqueued stays exact', async () => {
+    const run = runInProcess(['serve', ...sqsFlags(), '--port', '0', '--json', '--access-log-max', '2']);
+    await until(() => /"type":"ready"/.test(run.stdout()) || run.stderr() !== '', 'the ready event');
+    const url = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(run.stdout())?.[1];
+    assert.ok(url, run.stdout() + run.stderr());
+    const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => postBody(url, `m${i}`)));
+    assert.deepEqual(answers.map((a) => a.status), Array(12).fill(201));
+    run.abort();
+    assert.equal(await run.code, 0, run.stderr());
+    const events = run.stdout().split('\n').map(parseEventLine).filter((e) => e !== undefined);
+    const access = events.filter((e) => e.type === 'access').length;
+    const finalStats = events.filter((e) => e.type === 'stats').at(-1) as { enqueued: number; accessSkipped?: number } | undefined;
+    assert.ok(finalStats, 'a final stats event');
+    assert.equal(finalStats.enqueued, 12);
+    // Every request is either printed or counted as skipped: nothing is lost from the counts.
+    assert.equal(access + (finalStats.accessSkipped ?? 0), 12);
+    assert.ok(access >= 2, `at least the first second's quota is printed (got ${access})`);
+  });
+
   it('exits 4 naming `sqsdemo setup` when the queue does not exist', async () => {
     const run = runInProcess(['serve', '--endpoint', sqs.endpoint, '--queue', `missing_${randomBytes(4).toString('hex')}`, '--port', '0']);
     assert.equal(await run.code, 4);

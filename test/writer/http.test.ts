@@ -113,8 +113,10 @@ describe('sqsdemo serve: POST /api/message against SQS', () => {
     assert.deepEqual(await res.json(), { status: 'ok', sqs: 'answering' });
   });
 
-  it('serves Prometheus metrics: responses by status, latency histogram, SQS calls, batch sizes', async () => {
-    await postBody(w.url, 'for metrics');
+  it('serves Prometheus metrics: responses by status, latency histogram, SQS calls, batch sizes, process and event loop', async () => {
+    // Its own 201 and 400: this test does not lean on what earlier tests sent.
+    assert.equal((await postBody(w.url, 'for metrics')).status, 201);
+    assert.equal((await post(w.url, '{"nobody": 1}')).status, 400);
     const res = await fetch(`${w.url}/metrics`);
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
@@ -126,6 +128,11 @@ describe('sqsdemo serve: POST /api/message against SQS', () => {
     assert.match(text, /^sqsdemo_serve_sqs_calls_total\{action="SendMessageBatch",outcome="ok"\} [1-9]\d*$/m);
     assert.match(text, /^sqsdemo_serve_batch_entries_count [1-9]\d*$/m);
     assert.match(text, /^sqsdemo_serve_max_message_bytes 2048$/m);
+    assert.match(text, /^sqsdemo_serve_in_flight 0$/m, 'the scrape itself is not counted as in flight');
+    assert.match(text, /^sqsdemo_serve_sqs_healthy 1$/m);
+    // prom-client's own process and Node.js metrics come with every registry.
+    assert.match(text, /^process_cpu_seconds_total \d/m);
+    assert.match(text, /^# TYPE nodejs_eventloop_lag_seconds gauge$/m);
   });
 });
 

@@ -1,6 +1,7 @@
 /** Every action the local endpoint implements, by its wire name. */
 import type { ActionHandler } from './context.js';
 import { createQueue, deleteQueue, getQueueAttributes, getQueueUrl, listDeadLetterSourceQueues, listQueues, purgeQueue, setQueueAttributes } from './queues.js';
+import { cancelMessageMoveTask, listMessageMoveTasks, startMessageMoveTask } from './move.js';
 import { receiveMessage } from './receive.js';
 import { sendMessage, sendMessageBatch } from './send.js';
 import { listQueueTags, tagQueue, untagQueue } from './tags.js';
@@ -27,4 +28,7 @@ export const ACTIONS: ReadonlyMap<string, ActionHandler> = new Map<string, Actio
   ['TagQueue', tagQueue],
   ['UntagQueue', untagQueue],
   ['ListQueueTags', listQueueTags],
+  ['StartMessageMoveTask', startMessageMoveTask],
+  ['ListMessageMoveTasks', listMessageMoveTasks],
+  ['CancelMessageMoveTask', cancelMessageMoveTask],
 ]);

@@ -1,18 +1,36 @@
 /** Queue lifecycle and attributes: Create/GetUrl/List/Delete/Purge, Get/SetQueueAttributes, ListDeadLetterSourceQueues. */
-import { invalidAttributeName, invalidParameterValue, missingParameter, queueDoesNotExist, queueNameExists } from '../errors.js';
+import { invalidAttributeName, invalidAttributeValue, invalidParameterValue, missingParameter, queueDoesNotExist, queueNameExists } from '../errors.js';
 import { optionalInt, optionalList, optionalString, optionalStringMap, requiredString, type Input } from '../input.js';
-import type { Queue } from '../queue.js';
-import { READ_ONLY, applySettings, parseAttributes, sameSettings, settingsToWire } from '../queue-settings.js';
+import type { MessageQueue } from '../queue.js';
+import { READ_ONLY, applySettings, checkFifoCombination, defaultSettings, parseAttributes, sameSettings, settingsToWire, type AttributeContext } from '../queue-settings.js';
 import type { ActionContext, ActionHandler } from './context.js';
 import { tagsFrom } from './tags.js';
 
 const QUEUE_NAME = /^[A-Za-z0-9_-]{1,80}$/;
+const FIFO_QUEUE_NAME = /^[A-Za-z0-9_-]{1,75}\.fifo$/;
 
+function attributeContext(ctx: ActionContext, fifo: boolean, creating: boolean): AttributeContext {
+  return { fifo, creating, queueKind: (arn) => { const q = ctx.store.byArn(arn); return q === undefined ? undefined : q.fifo ? 'fifo' : 'standard'; } };
+}
+
+/**
+ * A FIFO queue is named `*.fifo` AND created with FifoQueue=true (AWS refuses
+ * either without the other); FifoQueue cannot be changed afterwards.
+ */
 export const createQueue: ActionHandler = (input, ctx) => {
   const name = requiredString(input, 'QueueName');
-  if (name.endsWith('.fifo')) throw invalidParameterValue('FIFO queues are not supported by sqsdemo sqs: use a standard queue name (no .fifo).');
-  if (!QUEUE_NAME.test(name)) throw invalidParameterValue('Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length');
-  const wanted = parseAttributes(optionalStringMap(input, 'Attributes') ?? new Map(), (arn) => ctx.store.byArn(arn) !== undefined);
+  const attrs = optionalStringMap(input, 'Attributes') ?? new Map<string, string>();
+  const fifoAttr = attrs.get('FifoQueue');
+  if (fifoAttr !== undefined && fifoAttr !== 'true' && fifoAttr !== 'false') throw invalidAttributeValue('Invalid value for the parameter FifoQueue.');
+  const fifo = fifoAttr === 'true';
+  if (fifo && ctx.store.journal !== undefined) {
+    throw invalidParameterValue('FIFO queues are not kept in a --data-dir yet: start sqsdemo sqs without --data-dir to use them.');
+  }
+  if (fifo && !FIFO_QUEUE_NAME.test(name)) {
+    throw invalidParameterValue('The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.');
+  }
+  if (!fifo && !QUEUE_NAME.test(name)) throw invalidParameterValue('Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length');
+  const wanted = parseAttributes(attrs, attributeContext(ctx, fifo, true));
   const tags = tagsFrom(input, 'tags', ctx.store.limits.maxTagsPerQueue);
   const existing = ctx.store.get(name);
   if (existing !== undefined) {
@@ -20,7 +38,8 @@ export const createQueue: ActionHandler = (input, ctx) => {
     if (differs !== undefined) throw queueNameExists(`A queue already exists with the same name and a different value for attribute ${differs}`);
     return { QueueUrl: ctx.store.urlOf(ctx.baseUrl, name) };
   }
-  const queue = ctx.store.create(name);
+  checkFifoCombination(defaultSettings(), wanted);
+  const queue = ctx.store.create(name, fifo);
   applySettings(queue.settings, wanted);
   for (const [k, v] of tags) queue.tags.set(k, v);
   ctx.store.changed(queue);
@@ -45,7 +64,7 @@ export const purgeQueue: ActionHandler = (input, ctx) => {
 };
 
 /** Names sorted, filtered, paged: NextToken is the last name returned (base64url). */
-function page(queues: Queue[], input: Input, ctx: ActionContext, key: 'QueueUrls' | 'queueUrls'): object {
+function page(queues: MessageQueue[], input: Input, ctx: ActionContext, key: 'QueueUrls' | 'queueUrls'): object {
   const max = optionalInt(input, 'MaxResults', 1, 1000, 'MaxResults must be between 1 and 1000.');
   const token = optionalString(input, 'NextToken');
   let after = '';
@@ -69,13 +88,13 @@ export const listQueues: ActionHandler = (input, ctx) => {
 
 export const listDeadLetterSourceQueues: ActionHandler = (input, ctx) => {
   const dlq = ctx.store.byUrl(requiredString(input, 'QueueUrl'));
-  const sources = ctx.store.list().filter((q) => q.settings.redrivePolicy?.deadLetterTargetArn === dlq.arn);
+  const sources = ctx.store.sourcesOf(dlq.arn);
   const out = page(sources, input, ctx, 'queueUrls') as Record<string, unknown>;
   out.queueUrls ??= [];
   return out;
 };
 
-const VALID_NAMES = new Set<string>([...Object.keys(settingsToWire({ delaySeconds: 0, maximumMessageSize: 0, messageRetentionPeriod: 0, receiveMessageWaitTimeSeconds: 0, visibilityTimeout: 0, redrivePolicy: undefined, other: new Map() })),
+const VALID_NAMES = new Set<string>([...Object.keys(settingsToWire(defaultSettings())),
   'RedrivePolicy', 'Policy', 'RedriveAllowPolicy', 'KmsMasterKeyId', 'KmsDataKeyReusePeriodSeconds', 'SqsManagedSseEnabled', ...READ_ONLY,
   'FifoQueue', 'ContentBasedDeduplication', 'DeduplicationScope', 'FifoThroughputLimit', 'SqsManagedSseEnabled', 'All']);
 
@@ -105,7 +124,8 @@ export const setQueueAttributes: ActionHandler = (input, ctx) => {
   const attrs = optionalStringMap(input, 'Attributes');
   if (attrs === undefined) throw missingParameter('Attributes');
   for (const name of READ_ONLY) if (attrs.has(name)) throw invalidAttributeName(name);
-  const parsed = parseAttributes(attrs, (arn) => ctx.store.byArn(arn) !== undefined);
+  const parsed = parseAttributes(attrs, attributeContext(ctx, queue.fifo, false));
+  checkFifoCombination(queue.settings, parsed);
   applySettings(queue.settings, parsed);
   queue.lastModifiedAt = ctx.store.clock.now();
   ctx.store.changed(queue);

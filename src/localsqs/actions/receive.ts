@@ -1,11 +1,14 @@
 /** ReceiveMessage: immediate or long poll, with system and message attribute selection. */
-import { optionalInt, optionalList, requiredString } from '../input.js';
+import { invalidParameterValue } from '../errors.js';
+import { FIFO_ID, FifoQueue } from '../fifo-queue.js';
+import { describe, optionalInt, optionalList, optionalString, requiredString } from '../input.js';
 import { attributeNameFilter, selectAttributes } from '../message-attributes.js';
 import type { StoredMessage } from '../message.js';
 import type { ActionHandler } from './context.js';
 
 const SYSTEM_ATTRIBUTES = [
   'SenderId', 'SentTimestamp', 'ApproximateReceiveCount', 'ApproximateFirstReceiveTimestamp', 'AWSTraceHeader', 'DeadLetterQueueSourceArn',
+  'MessageGroupId', 'MessageDeduplicationId', 'SequenceNumber',
 ] as const;
 type SystemAttribute = (typeof SYSTEM_ATTRIBUTES)[number];
 const KNOWN = new Set<string>(SYSTEM_ATTRIBUTES);
@@ -26,6 +29,9 @@ function systemValue(msg: StoredMessage, name: SystemAttribute): string | undefi
     case 'ApproximateFirstReceiveTimestamp': return String(msg.firstReceiveAt);
     case 'AWSTraceHeader': return msg.systemAttributes?.AWSTraceHeader?.StringValue;
     case 'DeadLetterQueueSourceArn': return msg.deadLetterSourceArn;
+    case 'MessageGroupId': return msg.groupId;
+    case 'MessageDeduplicationId': return msg.dedupId;
+    case 'SequenceNumber': return msg.sequenceNumber;
   }
 }
 
@@ -60,6 +66,21 @@ export const receiveMessage: ActionHandler = (input, ctx) => {
       }),
     };
   };
+  // FIFO only (ignored on a standard queue, as by AWS): a retry with the same id gets the same messages.
+  const attemptId = queue instanceof FifoQueue ? optionalString(input, 'ReceiveRequestAttemptId') : undefined;
+  if (attemptId !== undefined && queue instanceof FifoQueue) {
+    if (!FIFO_ID.test(attemptId)) {
+      throw invalidParameterValue(`Value ${describe(attemptId)} for parameter ReceiveRequestAttemptId is invalid. Reason: ReceiveRequestAttemptId can only include alphanumeric and punctuation characters. 1 to 128 in length.`);
+    }
+    const replay = queue.replayAttempt(attemptId, visibility);
+    if (replay !== undefined) return render(replay);
+    const remember = (messages: StoredMessage[]): object => {
+      queue.rememberAttempt(attemptId, messages);
+      return render(messages);
+    };
+    const result = queue.receiveOrWait(max, visibility, wait * 1000, ctx.onCancel);
+    return Array.isArray(result) ? remember(result) : result.then(remember);
+  }
   const result = queue.receiveOrWait(max, visibility, wait * 1000, ctx.onCancel);
   return Array.isArray(result) ? render(result) : result.then(render);
 };

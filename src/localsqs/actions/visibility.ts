@@ -1,7 +1,7 @@
 /** DeleteMessage, ChangeMessageVisibility and their batch forms. */
 import { receiptHandleIsInvalid } from '../errors.js';
 import { field, optionalInt, requiredString, type Input } from '../input.js';
-import { isWellFormedHandle, type Queue } from '../queue.js';
+import { isWellFormedHandle, type MessageQueue } from '../queue.js';
 import type { ActionHandler } from './context.js';
 import { batchEntries, entryFailure, type BatchFailure } from './batch.js';
 
@@ -30,7 +30,7 @@ export const changeMessageVisibility: ActionHandler = (input, ctx) => {
   return {};
 };
 
-function batch(entryName: string, apply: (queue: Queue, entry: Input) => void): ActionHandler {
+function batch(entryName: string, apply: (queue: MessageQueue, entry: Input) => void): ActionHandler {
   return (input, ctx) => {
     const queue = ctx.store.byUrl(requiredString(input, 'QueueUrl'));
     const entries = batchEntries(input, entryName);

@@ -18,7 +18,7 @@
  */
 import * as zlib from 'node:zlib';
 import type { StoredMessage } from '../message.js';
-import type { Queue } from '../queue.js';
+import type { MessageQueue } from '../queue.js';
 
 export const FRAME_HEADER = 8;
 /** Larger frames are treated as corruption (a message is at most ~1 MiB; JSON escaping grows it at most 6x). */
@@ -99,7 +99,7 @@ export function fromPlain(value: unknown): unknown {
   return value;
 }
 
-export function queueRecord(queue: Queue): QueueRecord {
+export function queueRecord(queue: MessageQueue): QueueRecord {
   return {
     name: queue.name,
     arn: queue.arn,
@@ -112,7 +112,7 @@ export function queueRecord(queue: Queue): QueueRecord {
 
 // The hot path builds JSON by hand around JSON.stringify of the parts (no intermediate objects).
 export const encode = {
-  queue: (queue: Queue): string => JSON.stringify({ t: 'q', q: queueRecord(queue) }),
+  queue: (queue: MessageQueue): string => JSON.stringify({ t: 'q', q: queueRecord(queue) }),
   queueDeleted: (name: string): string => `{"t":"qd","n":${JSON.stringify(name)}}`,
   /** The whole message: every own field but its heap position (ignored when read back). */
   put: (queueName: string, msg: StoredMessage): string => `{"t":"m","q":${JSON.stringify(queueName)},"m":${JSON.stringify(msg)}}`,

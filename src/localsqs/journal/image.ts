@@ -11,6 +11,7 @@
  * while it was being written (a fuzzy snapshot) gives the same result.
  */
 import { StoredMessage } from '../message.js';
+import { Queue } from '../queue.js';
 import type { QueueSettings } from '../queue-settings.js';
 import type { QueueStore } from '../store.js';
 import { fromPlain, queueRecord, type JournalRecord, type QueueRecord } from './codec.js';
@@ -89,7 +90,7 @@ export function captureImage(store: QueueStore): Image {
   const image = emptyImage();
   for (const queue of store.list()) {
     const messages = new Map<string, Record<string, unknown>>();
-    queue.forEachMessage((msg) => {
+    if (queue instanceof Queue) queue.forEachMessage((msg) => {
       const record = JSON.parse(JSON.stringify(msg)) as Record<string, unknown>;
       delete record.heapIndex;
       messages.set(msg.id, record);
@@ -115,6 +116,6 @@ export function restoreStore(store: QueueStore, image: Image): void {
     Object.assign(queue.settings as QueueSettings, fromPlain(record.settings));
     for (const [k, v] of record.tags) queue.tags.set(k, v);
     queue.lastModifiedAt = record.lastModifiedAt;
-    queue.restore([...messages.values()].map(messageFrom));
+    if (queue instanceof Queue) queue.restore([...messages.values()].map(messageFrom));
   }
 }

@@ -6,11 +6,11 @@
  * written gives the same state (see image.ts).
  */
 import type { StoredMessage } from '../message.js';
-import type { Queue } from '../queue.js';
+import type { MessageQueue } from '../queue.js';
 
 export interface Journal {
   /** A queue was created, or its attributes or tags changed: the whole queue record. */
-  queue(queue: Queue): void;
+  queue(queue: MessageQueue): void;
   queueDeleted(name: string): void;
   /** A message was sent to (or dead-lettered into) a queue: the whole message record. */
   put(queueName: string, msg: StoredMessage): void;

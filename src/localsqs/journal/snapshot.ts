@@ -10,6 +10,7 @@
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { MessageState, type StoredMessage } from '../message.js';
+import { Queue } from '../queue.js';
 import type { QueueStore } from '../store.js';
 import { encode, frame } from './codec.js';
 import { snapshotPath } from './files.js';
@@ -25,7 +26,7 @@ export function collect(store: QueueStore): Collected {
   return {
     queues: store.list().map((queue) => {
       const messages: StoredMessage[] = [];
-      queue.forEachMessage((m) => messages.push(m));
+      if (queue instanceof Queue) queue.forEachMessage((m) => messages.push(m)); // FIFO queues are refused with a data dir
       return { name: queue.name, json: encode.queue(queue), messages };
     }),
   };

@@ -16,7 +16,7 @@
 import { closeSync, fdatasync, fsync, openSync, writeSync } from 'node:fs';
 import type { Clock, Timer } from '../../util/clock.js';
 import type { StoredMessage } from '../message.js';
-import type { Queue } from '../queue.js';
+import type { MessageQueue } from '../queue.js';
 import { FRAME_HEADER, crc32, encode } from './codec.js';
 import type { Journal } from './journal.js';
 
@@ -73,7 +73,7 @@ export class JournalWriter implements Journal {
   }
 
   // --- Journal ---
-  queue(queue: Queue): void { this.append(encode.queue(queue)); }
+  queue(queue: MessageQueue): void { this.append(encode.queue(queue)); }
   queueDeleted(name: string): void { this.append(encode.queueDeleted(name)); }
   put(queueName: string, msg: StoredMessage): void { this.append(encode.put(queueName, msg)); }
   update(msg: StoredMessage): void { this.append(encode.update(msg)); }

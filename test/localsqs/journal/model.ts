@@ -10,7 +10,7 @@ import { encode, type JournalRecord } from '../../../src/localsqs/journal/codec.
 import type { Image } from '../../../src/localsqs/journal/image.js';
 import type { Journal } from '../../../src/localsqs/journal/journal.js';
 import type { StoredMessage } from '../../../src/localsqs/message.js';
-import type { Queue } from '../../../src/localsqs/queue.js';
+import type { MessageQueue } from '../../../src/localsqs/queue.js';
 import type { QueueStore } from '../../../src/localsqs/store.js';
 
 export const BASE = 'http://127.0.0.1:1';
@@ -20,7 +20,7 @@ export const urlOf = (name: string): string => `${BASE}/000000000000/${name}`;
 export class RecordingJournal implements Journal {
   readonly records: JournalRecord[] = [];
   private add(json: string): void { this.records.push(JSON.parse(json) as JournalRecord); }
-  queue(queue: Queue): void { this.add(encode.queue(queue)); }
+  queue(queue: MessageQueue): void { this.add(encode.queue(queue)); }
   queueDeleted(name: string): void { this.add(encode.queueDeleted(name)); }
   put(queueName: string, msg: StoredMessage): void { this.add(encode.put(queueName, msg)); }
   update(msg: StoredMessage): void { this.add(encode.update(msg)); }

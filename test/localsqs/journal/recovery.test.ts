@@ -263,6 +263,20 @@ describe('data dir recovery', () => {
     }
   });
 
+  it('refuses to create a FIFO queue in a data dir (its order and deduplication are not kept yet), with a clear 400', async () => {
+    const dd = await open(newDir());
+    try {
+      const { ACTIONS } = await import('../../../src/localsqs/actions/index.js');
+      assert.throws(
+        () => ACTIONS.get('CreateQueue')!({ QueueName: 'orders.fifo', Attributes: { FifoQueue: 'true' } }, { store: dd.store, baseUrl: 'http://127.0.0.1:1', senderId: 'AIDTEST' }),
+        (err: unknown) => (err as { status?: number; message?: string }).status === 400 && /FIFO queues are not kept in a --data-dir/.test((err as Error).message),
+      );
+      assert.equal(dd.store.list().length, 0);
+    } finally {
+      await dd.close();
+    }
+  });
+
   it('one process per data dir: a live owner is a clear error (exit 3); a dead owner\'s lock is taken over', async () => {
     const dir = newDir();
     const first = await open(dir);

@@ -1,6 +1,6 @@
 /** What the composition root (src/cli.ts) hands to every command. */
 import type { Writable } from 'node:stream';
-import type { Env } from '../config.js';
+import type { Env } from './config.js';
 
 export interface CommandContext {
   /** Aborted on the first SIGINT/SIGTERM: stop taking work, drain, return. */

@@ -1,0 +1,494 @@
+/**
+ * One FIFO queue's messages and semantics, apart from HTTP.
+ *
+ * Messages live in their message group, in send order, until deleted: a group
+ * whose messages are in flight is locked (nothing of it is received until every
+ * one is deleted or visible again), so a group is always served from its head,
+ * in order. Groups that can be served wait in `ready` (insertion order: served
+ * round robin). Delayed and in-flight deadlines share one indexed heap and one
+ * timer on the injected clock, like the standard Queue.
+ *
+ * Deduplication (5-minute window, per queue or per group) and receive-attempt
+ * replay (ReceiveRequestAttemptId) are kept here as well; the send and receive
+ * actions decide when to use them.
+ */
+import type { Clock, Timer } from '../util/clock.js';
+import { DeadlineHeap } from './deadline-heap.js';
+import { messageNotInflight } from './errors.js';
+import { MessageState, StoredMessage } from './message.js';
+import { defaultSettings, type QueueSettings } from './queue-settings.js';
+import type { MessageQueue, QueueDeps } from './queue.js';
+import { Deque } from './deque.js';
+
+/** AWS's deduplication interval and ReceiveRequestAttemptId lifetime. */
+export const DEDUP_WINDOW_MS = 5 * 60_000;
+
+/** What a duplicate send answers with: the original's MessageId and SequenceNumber. */
+export interface SendRecord {
+  readonly id: string;
+  readonly sequenceNumber: string;
+}
+
+interface DedupEntry {
+  readonly key: string;
+  readonly at: number;
+  readonly record: SendRecord;
+}
+
+interface Attempt {
+  readonly at: number;
+  readonly messages: readonly StoredMessage[];
+  readonly handles: readonly string[];
+}
+
+class Group {
+  /** Messages not yet deleted, in send order, from index `start` (earlier slots are spent). */
+  items: StoredMessage[] = [];
+  start = 0;
+  inFlight = 0;
+  constructor(readonly id: string) {}
+
+  head(): StoredMessage | undefined {
+    return this.items[this.start];
+  }
+}
+
+interface Waiter {
+  readonly max: number;
+  readonly visibilityTimeout: number;
+  done: boolean;
+  finish(messages: StoredMessage[]): void;
+}
+
+let handleSeq = 0;
+/** Deadlines one timer handles before yielding the event loop. */
+const DEADLINE_BATCH = 10_000;
+
+/** Put in a group's slot when its message moves to another queue (the object lives on there). */
+const SPENT = new StoredMessage('', '', '', undefined, undefined, undefined, undefined, 0, '', 0);
+SPENT.state = MessageState.Gone;
+
+export class FifoQueue implements MessageQueue {
+  readonly fifo = true;
+  readonly settings: QueueSettings = { ...defaultSettings(), fifoQueue: true };
+  readonly tags = new Map<string, string>();
+  lastModifiedAt: number;
+  visibleCount = 0;
+  inFlightCount = 0;
+  delayedCount = 0;
+  heldBytes = 0;
+
+  private readonly groups = new Map<string, Group>();
+  /** Groups with a visible head and nothing in flight, in the order they will be served. */
+  private readonly ready = new Set<Group>();
+  private readonly deadlines = new DeadlineHeap();
+  private readonly handles = new Map<string, StoredMessage>();
+  private readonly dedup = new Map<string, DedupEntry>();
+  private readonly dedupOrder = new Deque<DedupEntry>();
+  private readonly attempts = new Map<string, Attempt>();
+  private waiters: Waiter[] = [];
+  private timer: Timer | undefined;
+  private timerAt = Infinity;
+  private wakeScheduled = false;
+  private closed = false;
+  private sequence = 0;
+
+  constructor(
+    readonly name: string,
+    readonly arn: string,
+    readonly createdAt: number,
+    private readonly deps: QueueDeps,
+  ) {
+    this.lastModifiedAt = createdAt;
+  }
+
+  private get clock(): Clock {
+    return this.deps.clock;
+  }
+
+  get waiting(): number {
+    return this.waiters.length;
+  }
+
+  get size(): number {
+    return this.visibleCount + this.inFlightCount + this.delayedCount;
+  }
+
+  /** Groups holding messages (for tests and stats). */
+  get groupCount(): number {
+    return this.groups.size;
+  }
+
+  // ---- deduplication -------------------------------------------------------
+
+  private dedupKey(groupId: string, dedupId: string): string {
+    // Ids are printable ASCII: a newline cannot occur in either.
+    return this.settings.deduplicationScope === 'messageGroup' ? `${groupId}\n${dedupId}` : dedupId;
+  }
+
+  /** The original send when `dedupId` was accepted within the last 5 minutes (in this scope), else undefined. */
+  duplicateOf(groupId: string, dedupId: string): SendRecord | undefined {
+    this.expireDedup();
+    return this.dedup.get(this.dedupKey(groupId, dedupId))?.record;
+  }
+
+  /** Remember an accepted send for the deduplication window. */
+  rememberSend(msg: StoredMessage): void {
+    const entry: DedupEntry = {
+      key: this.dedupKey(msg.groupId!, msg.dedupId!),
+      at: this.clock.now(),
+      record: { id: msg.id, sequenceNumber: msg.sequenceNumber! },
+    };
+    this.dedup.set(entry.key, entry);
+    this.dedupOrder.push(entry);
+  }
+
+  private expireDedup(): void {
+    const before = this.clock.now() - DEDUP_WINDOW_MS;
+    for (let e = this.dedupOrder.peek(); e !== undefined && e.at <= before; e = this.dedupOrder.peek()) {
+      this.dedupOrder.shift();
+      if (this.dedup.get(e.key) === e) this.dedup.delete(e.key);
+    }
+  }
+
+  // ---- receive attempts ----------------------------------------------------
+
+  /**
+   * The messages an earlier receive with this ReceiveRequestAttemptId returned, when
+   * it was less than 5 minutes ago and none of them was deleted or changed since;
+   * their visibility timeout starts again. Undefined otherwise.
+   */
+  replayAttempt(attemptId: string, visibilityTimeout: number): StoredMessage[] | undefined {
+    const now = this.clock.now();
+    for (const [id, a] of this.attempts) {
+      if (a.at > now - DEDUP_WINDOW_MS) break;
+      this.attempts.delete(id);
+    }
+    const attempt = this.attempts.get(attemptId);
+    if (attempt === undefined) return undefined;
+    const unchanged = attempt.messages.every((m, i) => m.state === MessageState.InFlight && m.handle === attempt.handles[i]);
+    if (!unchanged) {
+      this.attempts.delete(attemptId);
+      return undefined;
+    }
+    for (const m of attempt.messages) {
+      m.deadline = now + visibilityTimeout * 1000;
+      this.deadlines.update(m);
+    }
+    this.arm();
+    return [...attempt.messages];
+  }
+
+  rememberAttempt(attemptId: string, messages: readonly StoredMessage[]): void {
+    this.attempts.delete(attemptId);
+    if (messages.length === 0) return;
+    this.attempts.set(attemptId, { at: this.clock.now(), messages, handles: messages.map((m) => m.handle!) });
+  }
+
+  // ---- messages ------------------------------------------------------------
+
+  /** The next SequenceNumber: 20 digits, increasing within the queue (so within every group). */
+  private nextSequence(): string {
+    this.sequence += 1;
+    return `1${String(this.sequence).padStart(19, '0')}`;
+  }
+
+  /** Append a message (it carries its groupId) to its group; FIFO queues delay only by the queue's DelaySeconds. */
+  enqueue(msg: StoredMessage, delaySeconds: number): void {
+    if (this.closed) return;
+    msg.sequenceNumber ??= this.nextSequence();
+    this.heldBytes += msg.size;
+    this.deps.held.bytes += msg.size;
+    const id = msg.groupId!;
+    let group = this.groups.get(id);
+    if (group === undefined) {
+      group = new Group(id);
+      this.groups.set(id, group);
+    }
+    group.items.push(msg);
+    if (delaySeconds > 0) {
+      msg.state = MessageState.Delayed;
+      msg.deadline = this.clock.now() + delaySeconds * 1000;
+      this.delayedCount += 1;
+      this.deadlines.push(msg);
+      this.arm();
+    } else {
+      msg.state = MessageState.Visible;
+      this.visibleCount += 1;
+    }
+    this.refresh(group);
+    this.scheduleWake();
+  }
+
+  /**
+   * Up to `max` messages: from each servable group in turn, its visible head and
+   * the visible messages right behind it, in order; each group served is locked.
+   */
+  receive(max: number, visibilityTimeout: number): StoredMessage[] {
+    const out: StoredMessage[] = [];
+    if (this.ready.size === 0) return out;
+    const now = this.clock.now();
+    const touched: Group[] = [];
+    for (const group of this.ready) {
+      if (out.length >= max) break;
+      touched.push(group);
+      this.takeFrom(group, max - out.length, now, (msg) => {
+        if (msg.handle !== undefined) this.handles.delete(msg.handle);
+        msg.receiveCount += 1;
+        if (msg.firstReceiveAt === 0) msg.firstReceiveAt = now;
+        msg.handle = `${msg.id}#${(handleSeq++).toString(36)}`;
+        this.handles.set(msg.handle, msg);
+        msg.state = MessageState.InFlight;
+        msg.deadline = now + visibilityTimeout * 1000;
+        this.visibleCount -= 1;
+        this.inFlightCount += 1;
+        group.inFlight += 1;
+        out.push(msg);
+      });
+    }
+    if (visibilityTimeout === 0) {
+      // Visible again for the next receive, not this one.
+      for (const msg of out) this.backToVisible(msg);
+    } else {
+      for (const msg of out) this.deadlines.push(msg);
+      if (out.length > 0) this.arm();
+    }
+    for (const group of touched) this.refresh(group);
+    return out;
+  }
+
+  /**
+   * Walk `group` from its head over visible messages, dropping expired ones and
+   * dead-lettering those received maxReceiveCount times, handing up to `max` to `take`.
+   */
+  private takeFrom(group: Group, max: number, now: number, take: (msg: StoredMessage, index: number) => void): void {
+    const expireBefore = now - this.settings.messageRetentionPeriod * 1000;
+    const redrive = this.settings.redrivePolicy;
+    let taken = 0;
+    for (let i = group.start; i < group.items.length && taken < max; i++) {
+      const msg = group.items[i]!;
+      if (msg.state === MessageState.Gone) continue;
+      if (msg.state !== MessageState.Visible) break;
+      if (msg.sentAt <= expireBefore) {
+        this.visibleCount -= 1;
+        this.drop(msg);
+        continue;
+      }
+      if (redrive !== undefined && msg.receiveCount >= redrive.maxReceiveCount) {
+        const dlq = this.deps.queueByArn(redrive.deadLetterTargetArn);
+        if (dlq !== undefined && dlq !== this && dlq.fifo) {
+          this.visibleCount -= 1;
+          this.drop(msg);
+          group.items[i] = SPENT;
+          msg.handle = undefined;
+          msg.deadLetterSourceArn = this.arn;
+          msg.sequenceNumber = undefined; // the dead-letter queue numbers it
+          dlq.enqueue(msg, 0, true);
+          continue;
+        }
+      }
+      take(msg, i);
+      taken += 1;
+    }
+  }
+
+  receiveOrWait(max: number, visibilityTimeout: number, waitMs: number, onCancel?: (cancel: () => void) => void): StoredMessage[] | Promise<StoredMessage[]> {
+    const now = this.receive(max, visibilityTimeout);
+    if (now.length > 0 || waitMs <= 0 || this.closed) return now;
+    return new Promise((resolve) => {
+      const waiter: Waiter = {
+        max,
+        visibilityTimeout,
+        done: false,
+        finish: (messages) => {
+          if (waiter.done) return;
+          waiter.done = true;
+          timer.cancel();
+          this.waiters = this.waiters.filter((w) => w !== waiter);
+          resolve(messages);
+        },
+      };
+      const timer = this.clock.setTimer(() => waiter.finish([]), waitMs);
+      this.waiters.push(waiter);
+      onCancel?.(() => waiter.finish([]));
+    });
+  }
+
+  deleteByHandle(handle: string): void {
+    const msg = this.handles.get(handle);
+    if (msg === undefined) return;
+    this.handles.delete(handle);
+    const group = this.groups.get(msg.groupId!);
+    if (msg.state === MessageState.InFlight) {
+      this.inFlightCount -= 1;
+      this.deadlines.remove(msg);
+      if (group !== undefined) group.inFlight -= 1;
+    } else if (msg.state === MessageState.Visible) {
+      this.visibleCount -= 1;
+    }
+    this.release(msg);
+    msg.state = MessageState.Gone;
+    msg.handle = undefined;
+    if (group !== undefined) this.refresh(group);
+    this.scheduleWake();
+  }
+
+  changeVisibility(handle: string, visibilityTimeout: number): void {
+    const msg = this.handles.get(handle);
+    if (msg === undefined || msg.state !== MessageState.InFlight) throw messageNotInflight();
+    if (visibilityTimeout === 0) {
+      this.deadlines.remove(msg);
+      this.backToVisible(msg);
+      const group = this.groups.get(msg.groupId!);
+      if (group !== undefined) this.refresh(group);
+      this.scheduleWake();
+      return;
+    }
+    msg.deadline = this.clock.now() + visibilityTimeout * 1000;
+    this.deadlines.update(msg);
+    this.arm();
+  }
+
+  takeVisible(max: number): StoredMessage[] {
+    const out: StoredMessage[] = [];
+    const now = this.clock.now();
+    for (const group of [...this.ready]) {
+      if (out.length >= max) break;
+      this.takeFrom(group, max - out.length, now, (msg, i) => {
+        this.visibleCount -= 1;
+        this.drop(msg);
+        group.items[i] = SPENT;
+        out.push(msg);
+      });
+      this.refresh(group);
+    }
+    return out;
+  }
+
+  purge(): void {
+    for (const group of this.groups.values()) for (const m of group.items) m.state = MessageState.Gone;
+    this.groups.clear();
+    this.ready.clear();
+    this.deadlines.clear();
+    this.handles.clear();
+    this.attempts.clear();
+    this.visibleCount = this.inFlightCount = this.delayedCount = 0;
+    this.deps.held.bytes -= this.heldBytes;
+    this.heldBytes = 0;
+    this.timer?.cancel();
+    this.timer = undefined;
+    this.timerAt = Infinity;
+  }
+
+  /** Drop expired visible messages at the head of each group that is not locked. */
+  sweepExpired(): void {
+    const expireBefore = this.clock.now() - this.settings.messageRetentionPeriod * 1000;
+    for (const group of [...this.ready]) {
+      for (let head = group.head(); head !== undefined && head.state === MessageState.Visible && head.sentAt <= expireBefore; head = group.head()) {
+        this.visibleCount -= 1;
+        this.drop(head);
+        this.refresh(group);
+      }
+    }
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const w of [...this.waiters]) w.finish([]);
+    this.purge();
+  }
+
+  // ---- bookkeeping -----------------------------------------------------------
+
+  private backToVisible(msg: StoredMessage): void {
+    msg.state = MessageState.Visible;
+    this.inFlightCount -= 1;
+    this.visibleCount += 1;
+    const group = this.groups.get(msg.groupId!);
+    if (group !== undefined) group.inFlight -= 1;
+  }
+
+  private drop(msg: StoredMessage): void {
+    if (msg.handle !== undefined) this.handles.delete(msg.handle);
+    this.release(msg);
+    msg.state = MessageState.Gone;
+  }
+
+  private release(msg: StoredMessage): void {
+    this.heldBytes -= msg.size;
+    this.deps.held.bytes -= msg.size;
+  }
+
+  /** After any change to `group`: forget spent slots, forget the group when empty, keep `ready` true to it. */
+  private refresh(group: Group): void {
+    while (group.start < group.items.length && group.items[group.start]!.state === MessageState.Gone) group.start += 1;
+    if (group.start > 32 && group.start * 2 > group.items.length) {
+      group.items = group.items.slice(group.start);
+      group.start = 0;
+    }
+    const head = group.head();
+    if (head === undefined && group.inFlight === 0) {
+      this.ready.delete(group);
+      if (this.groups.get(group.id) === group) this.groups.delete(group.id);
+      return;
+    }
+    if (group.inFlight === 0 && head?.state === MessageState.Visible) {
+      if (!this.ready.has(group)) this.ready.add(group);
+    } else {
+      this.ready.delete(group);
+    }
+  }
+
+  private arm(): void {
+    const top = this.deadlines.peek();
+    if (top === undefined || top.deadline >= this.timerAt) return;
+    this.timer?.cancel();
+    this.timerAt = top.deadline;
+    this.timer = this.clock.setTimer(() => this.onDeadline(), Math.max(0, top.deadline - this.clock.now()));
+  }
+
+  private onDeadline(): void {
+    this.timer = undefined;
+    this.timerAt = Infinity;
+    const now = this.clock.now();
+    const touched = new Set<Group>();
+    // At most DEADLINE_BATCH per turn, as in the standard Queue: arm() fires again at once for the rest.
+    let budget = DEADLINE_BATCH;
+    for (let top = this.deadlines.peek(); top !== undefined && top.deadline <= now && budget-- > 0; top = this.deadlines.peek()) {
+      this.deadlines.pop();
+      if (top.state === MessageState.InFlight) this.backToVisible(top);
+      else if (top.state === MessageState.Delayed) {
+        top.state = MessageState.Visible;
+        this.delayedCount -= 1;
+        this.visibleCount += 1;
+      }
+      const group = this.groups.get(top.groupId!);
+      if (group !== undefined) touched.add(group);
+    }
+    for (const group of touched) this.refresh(group);
+    if (touched.size > 0) this.wake();
+    this.arm();
+  }
+
+  private scheduleWake(): void {
+    if (this.wakeScheduled || this.waiters.length === 0) return;
+    this.wakeScheduled = true;
+    queueMicrotask(() => {
+      this.wakeScheduled = false;
+      this.wake();
+    });
+  }
+
+  /** Hand servable messages to waiting long polls, oldest waiter first. */
+  private wake(): void {
+    while (this.waiters.length > 0 && this.ready.size > 0) {
+      const waiter = this.waiters[0]!;
+      const messages = this.receive(waiter.max, waiter.visibilityTimeout);
+      if (messages.length === 0) break;
+      waiter.finish(messages);
+    }
+  }
+}
+
+/** AWS's rule for MessageGroupId, MessageDeduplicationId and ReceiveRequestAttemptId: 1-128 of a-z A-Z 0-9 and punctuation. */
+export const FIFO_ID = /^[!-~]{1,128}$/;
