@@ -77,7 +77,7 @@ export function registerSqs(program: Command, ctx: CommandContext): void {
         'concurrent requests share one fsync)\n' +
         '  batch   written to the OS before the answer: survives kill -9 and any crash of sqsdemo; an ' +
         'fsync follows within 200 ms, so a power cut may lose that last stretch (default)\n' +
-        '  never   answered at once, written right after: a kill -9 may lose the last few milliseconds ' +
+        '  never   answered at once, written within 10 ms: a kill -9 may lose the last 10 ms ' +
         'of changes; the OS decides when they reach the disk',
     )
     .addOption(fromEnv(new Option('--host <address>', 'address to listen on (0.0.0.0 for every interface)').default('127.0.0.1').argParser(parseHost), 'SQSDEMO_SQS_HOST'))
@@ -86,7 +86,7 @@ export function registerSqs(program: Command, ctx: CommandContext): void {
     .addOption(fromEnv(new Option('--credentials <key:secret>', 'verify SigV4: only requests signed with this access key and secret are served (KEY:SECRET, several comma-separated)').argParser(credentialsArg), 'SQSDEMO_CREDENTIALS'))
     .addOption(fromEnv(new Option('--cors-origin <origin>', 'let browser pages from this origin call the endpoint, with CORS headers (repeatable; several comma-separated in the env var)').argParser(collectOrigins), 'SQSDEMO_CORS_ORIGINS'))
     .addOption(fromEnv(new Option('--data-dir <dir>', 'keep queues and messages in this directory across restarts and crashes (default: in memory only)'), 'SQSDEMO_DATA_DIR'))
-    .addOption(fromEnv(new Option('--fsync <mode>', 'with --data-dir, what an answer waits for: always (fsynced), batch (written; fsync within 200 ms), never (nothing)').choices(FSYNC_MODES).default('batch'), 'SQSDEMO_FSYNC'))
+    .addOption(fromEnv(new Option('--fsync <mode>', 'with --data-dir, what an answer waits for: always (fsynced), batch (written; fsync within 200 ms), never (nothing; written within 10 ms)').choices(FSYNC_MODES).default('batch'), 'SQSDEMO_FSYNC'))
     .addOption(new Option('--compact-bytes <n>', 'with --data-dir, write a snapshot and drop the journal before it after this many journal bytes (at least the last snapshot\'s size)').default(DEFAULT_COMPACT_BYTES, '64 MiB').argParser(intIn(4_096, 64 * 1024 * 1_048_576)))
     .addOption(new Option('--max-queues <n>', 'queues at most; CreateQueue beyond is OverLimit').default(d.maxQueues).argParser(intIn(1, 10_000)))
     .addOption(new Option('--max-tags-per-queue <n>', 'tags per queue at most (AWS: 50)').default(d.maxTagsPerQueue).argParser(intIn(0, 50)))
