@@ -33,7 +33,12 @@ interface DedupEntry {
   readonly key: string;
   readonly at: number;
   readonly record: SendRecord;
+  /** Bytes it counts against the endpoint's maxHeldBytes while remembered. */
+  readonly size: number;
 }
+
+/** Bookkeeping of one remembered deduplication id beyond its key (entry, map slot, record). */
+const DEDUP_OVERHEAD_BYTES = 160;
 
 interface Attempt {
   readonly at: number;
@@ -134,20 +139,24 @@ export class FifoQueue implements MessageQueue {
 
   /** Remember an accepted send for the deduplication window. */
   rememberSend(msg: StoredMessage): void {
-    const entry: DedupEntry = {
-      key: this.dedupKey(msg.groupId!, msg.dedupId!),
-      at: this.clock.now(),
-      record: { id: msg.id, sequenceNumber: msg.sequenceNumber! },
-    };
-    this.dedup.set(entry.key, entry);
+    const key = this.dedupKey(msg.groupId!, msg.dedupId!);
+    const entry: DedupEntry = { key, at: this.clock.now(), record: { id: msg.id, sequenceNumber: msg.sequenceNumber! }, size: key.length * 2 + DEDUP_OVERHEAD_BYTES };
+    const replaced = this.dedup.get(key);
+    if (replaced !== undefined) this.deps.held.bytes -= replaced.size;
+    this.dedup.set(key, entry);
     this.dedupOrder.push(entry);
+    // The 5-minute memory of ids counts against maxHeldBytes like messages do (a flood of sends cannot grow it unbounded).
+    this.deps.held.bytes += entry.size;
   }
 
   private expireDedup(): void {
     const before = this.clock.now() - DEDUP_WINDOW_MS;
     for (let e = this.dedupOrder.peek(); e !== undefined && e.at <= before; e = this.dedupOrder.peek()) {
       this.dedupOrder.shift();
-      if (this.dedup.get(e.key) === e) this.dedup.delete(e.key);
+      if (this.dedup.get(e.key) === e) {
+        this.dedup.delete(e.key);
+        this.deps.held.bytes -= e.size;
+      }
     }
   }
 
@@ -394,6 +403,9 @@ export class FifoQueue implements MessageQueue {
 
   close(): void {
     this.closed = true;
+    for (const e of this.dedup.values()) this.deps.held.bytes -= e.size;
+    this.dedup.clear();
+    this.dedupOrder.clear();
     for (const w of [...this.waiters]) w.finish([]);
     this.purge();
   }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { DeleteQueueCommand, GetQueueUrlCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { runSqsdemo, spawnSqsdemo } from '../helpers/cli.js';
-import { startTestSqs } from '../helpers/sqs.js';
+import { externalEndpoint, startTestSqs } from '../helpers/sqs.js';
 import { dashRun, parseBalance } from './dash-helpers.js';
 
 describe('sqsdemo dash without a terminal', () => {
@@ -30,7 +30,8 @@ describe('sqsdemo dash without a terminal', () => {
     }
   });
 
-  it('runs the whole pipeline on FIFO queues with --fifo: failures retried in group order, order violations 0, the balance holds', async () => {
+  // Local endpoint only: moto numbers FIFO messages at random (AWS's SequenceNumbers increase within a group), so work would count violations there.
+  it('runs the whole pipeline on FIFO queues with --fifo: failures retried in group order, order violations 0, the balance holds', { skip: externalEndpoint() ? 'SQSDEMO_TEST_ENDPOINT: its SequenceNumbers may not increase (moto)' : false }, async () => {
     const run = dashRun(['--fifo', '--duration', '4s', '--rate', '100', '--work-ms', '5', '--fail-rate', '0.2', '--seed', '3', '--retry-delay', '0s', '--max-receive-count', '3', '--groups', '8', '--summary-every', '1s']);
     try {
       const r = await runSqsdemo(run.args, { timeoutMs: 90_000 });

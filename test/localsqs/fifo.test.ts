@@ -114,6 +114,20 @@ describe('FIFO queues (SDK, JSON 1.0)', () => {
     assert.deepEqual(bodies(await receive(url)), ['one']);
   });
 
+  it('counts remembered deduplication ids against the endpoint\'s held bytes until their window ends', async () => {
+    const url = await fifo();
+    await send(url, 'x', 'g', 'd1');
+    const [m] = await receive(url);
+    await h.client.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: m!.ReceiptHandle }));
+    const remembered = h.server.stats().heldBytes;
+    assert.ok(remembered > 0, 'the id is held after its message is gone');
+    await clock.advance(300_000);
+    await send(url, 'y', 'g', 'd2'); // a send forgets ids older than the window
+    const [n] = await receive(url);
+    await h.client.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: n!.ReceiptHandle }));
+    assert.equal(h.server.stats().heldBytes, remembered, 'd1 forgotten, d2 remembered: the same size');
+  });
+
   it('deduplicates on the SHA-256 of the body with ContentBasedDeduplication; an explicit id overrides it', async () => {
     const url = await fifo({ ContentBasedDeduplication: 'true' });
     const a = await h.client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'same', MessageGroupId: 'g' }));

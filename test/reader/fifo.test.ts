@@ -12,6 +12,13 @@ import type { Processor } from '../../src/reader/processor.js';
 import type { ReaderMessage } from '../../src/reader/message.js';
 import type { WorkStatsEvent } from '../../src/telemetry/work-events.js';
 
+/**
+ * moto (the CI's second engine) gives FIFO messages random SequenceNumbers, not increasing ones
+ * as AWS documents, so work's SequenceNumber-based violation count is only checked on the local
+ * endpoint; the order of the bodies is checked on every engine.
+ */
+const sequenceNumbersIncrease = (t: TestSqs): boolean => t.local;
+
 /** Records, per group, what ran at once and the order of passes. */
 class GroupRecorder implements Processor {
   readonly passed = new Map<string, string[]>();
@@ -67,10 +74,15 @@ describe('sqsdemo work: FIFO queues', () => {
     await until(() => r!.reader.counters().deleted >= 36, 'all 36 deleted');
     const stopped = await r.reader.stop();
     assert.equal(p.overlaps, 0, 'two messages of one group ran at once');
-    assert.deepEqual(Object.fromEntries(p.passed), Object.fromEntries(want));
-    assert.equal(stopped.orderViolations, 0);
-    const stats = r.events.filter((e): e is WorkStatsEvent => e.type === 'stats').at(-1);
-    assert.equal(stats?.orderViolations, 0);
+    // At-least-once: a redelivery of a message already passed is not an order violation; drop repeats.
+    const firstPasses = [...p.passed].map(([g, list]) => [g, [...new Set(list)]] as const);
+    assert.deepEqual(Object.fromEntries(firstPasses), Object.fromEntries(want));
+    assert.equal(typeof stopped.orderViolations, 'number');
+    if (sequenceNumbersIncrease(t)) {
+      assert.equal(stopped.orderViolations, 0);
+      const stats = r.events.filter((e): e is WorkStatsEvent => e.type === 'stats').at(-1);
+      assert.equal(stats?.orderViolations, 0);
+    }
   });
 
   it('processes a failed message again before the rest of its group', async () => {
@@ -89,7 +101,7 @@ describe('sqsdemo work: FIFO queues', () => {
     assert.deepEqual(p.passed.get('a'), want.get('a'));
     assert.deepEqual(p.passed.get('b'), want.get('b'));
     assert.equal(stopped.failed, 1);
-    assert.equal(stopped.orderViolations, 0);
+    if (sequenceNumbersIncrease(t)) assert.equal(stopped.orderViolations, 0);
   });
 
   it('reports no order-violation count on a standard queue', async () => {
