@@ -7,7 +7,9 @@
  * --expose-gc process, messages sent from this one, memory after gc before
  * and after.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hasCommand } from '../lib/available.js';
 import { cpuMeter, pctText } from '../lib/cpu.js';
@@ -127,6 +129,27 @@ export async function benchEndpoint(options: BenchOptions, out: SectionOutput): 
     baseline: moto ? `${fmtInt(moto.rate)} (moto)` : '—', baselineValue: moto?.rate,
     target: { kind: 'at-least', min: 20_000, unit: 'msgs/s' },
   }));
+
+  // The same load on a --data-dir endpoint, by fsync mode, against the in-memory rate of this run.
+  if (ours !== undefined) {
+    const targets = { never: 0.9, batch: 0.5, always: undefined } as const;
+    for (const mode of ['never', 'batch', 'always'] as const) {
+      const dir = mkdtempSync(join(tmpdir(), 'sqsdemo-bench-data-'));
+      const server = spawnSqsdemo(['sqs', '--port', '0', '--json', '--data-dir', dir, '--fsync', mode], { name: `sqsdemo sqs --fsync ${mode}` });
+      try {
+        const durable = await throughput(`sqsdemo sqs --data-dir --fsync ${mode}`, await readyUrl(server), server, seconds);
+        const min = targets[mode];
+        out.rows.push(row(SECTION, `msgs/s as above with --data-dir --fsync ${mode} (baseline: in memory, same run)`, {
+          sqsdemo: `${fmtInt(durable.rate)} (CPU: endpoint ${pctText(durable.cpu)})${durable.errors ? `, ${durable.errors} errors` : ''}`, value: durable.rate,
+          baseline: `${fmtInt(ours.rate)} (in memory)`, baselineValue: ours.rate,
+          ...(min !== undefined ? { target: { kind: 'ratio-at-least' as const, min } } : {}),
+        }));
+      } finally {
+        await server.stop(5_000, 'SIGINT');
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  }
 
   if (ours?.cpu !== undefined && ours.cpu > 0) {
     // On a busy 2-core box the endpoint rarely gets a whole core: what one core of it carries.

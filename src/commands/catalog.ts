@@ -18,7 +18,7 @@ export interface CommandEntry {
 }
 
 export const SUMMARIES = {
-  sqs: 'run a local SQS-compatible endpoint (in memory)',
+  sqs: 'run a local SQS-compatible endpoint (in memory, or kept in --data-dir)',
   setup: 'create or verify the queues (main queue + dead-letter queue)',
   serve: 'run the queue-writer: HTTP POST /api/message -> SQS',
   work: 'the queue-reader: receive, process, delete (retries and dead-letters failures)',

@@ -34,6 +34,7 @@ interface DashFlags {
   drainTimeout: number;
   summaryEvery: number;
   dataLog?: string;
+  dataDir?: string;
 }
 
 export function registerDash(program: Command, ctx: CommandContext): void {
@@ -71,6 +72,7 @@ export function registerDash(program: Command, ctx: CommandContext): void {
     .addOption(new Option('--max-receive-count <n>', 'setup: receives before a message is dead-lettered, when dash creates the queue').default(DEFAULT_TOPOLOGY.maxReceiveCount).argParser(intIn(1, 1000)))
     .addOption(new Option('--drain-timeout <duration>', 'at stop: wait at most this long for work to empty the queue').default(DASH_DEFAULTS.drainMs, '5s').argParser(durationIn(0, 600_000)))
     .addOption(new Option('--data-log <file>', "keep work's data log (CSV, one line per handled message) in this file, for `sqsdemo report` (default: a temp file, removed at the end)"))
+    .addOption(fromEnv(new Option('--data-dir <dir>', 'the local endpoint dash starts keeps its queues and messages in this directory (`sqsdemo sqs --data-dir`; default: in memory)'), 'SQSDEMO_DATA_DIR'))
     .addOption(new Option('--summary-every <duration>', 'without a terminal: a summary line this often').default(DASH_DEFAULTS.summaryEveryMs, '2s').argParser(durationIn(100, 3_600_000)))
     .action(async (flags: DashFlags) => {
       const sqs = sqsConfigFrom(cmd.opts(), ctx.env);
@@ -100,6 +102,7 @@ export function registerDash(program: Command, ctx: CommandContext): void {
         ...(flags.groups !== undefined ? { groups: flags.groups } : {}),
         dataLog: flags.dataLog !== undefined ? resolve(flags.dataLog) : join(tmpdir(), `sqsdemo-dash-${process.pid}-${Date.now()}.csv`),
         keepDataLog: flags.dataLog !== undefined,
+        ...(flags.dataDir !== undefined && flags.dataDir !== '' ? { sqsDataDir: resolve(flags.dataDir) } : {}),
       });
       await runDash(config, ctx);
     });

@@ -1,10 +1,13 @@
 /** `sqsdemo sqs`: the local SQS-compatible endpoint. */
+import { resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { SUMMARIES } from './catalog.js';
 import type { CommandContext } from '../context.js';
 import { durationIn, fromEnv, intIn, parseHost, parsePort } from '../config.js';
 import { ListenError, SqsdemoError } from '../errors.js';
 import { normalizeOrigin } from '../localsqs/browser-policy.js';
+import { DEFAULT_COMPACT_BYTES } from '../localsqs/journal/data-dir.js';
+import { FSYNC_MODES, type FsyncMode } from '../localsqs/journal/writer.js';
 import { DEFAULT_LIMITS } from '../localsqs/limits.js';
 import { runSqs } from '../localsqs/run.js';
 import { parseCredentials, type Credentials } from '../localsqs/sigv4.js';
@@ -23,6 +26,9 @@ interface SqsFlags {
   headersTimeout: number;
   requestTimeout: number;
   keepAliveTimeout: number;
+  dataDir?: string;
+  fsync: FsyncMode;
+  compactBytes: number;
 }
 
 /** Repeatable --cors-origin; SQSDEMO_CORS_ORIGINS gives several, comma-separated. */
@@ -58,14 +64,30 @@ export function registerSqs(program: Command, ctx: CommandContext): void {
         'Listens on 127.0.0.1 unless --host says otherwise. Any signature is accepted unless ' +
         '--credentials is given: then every request must be SigV4-signed with that key. Browser ' +
         'requests from web pages are refused unless their origin is allowed with --cors-origin.\n\n' +
-        'Messages are held in memory only: stopping it (Ctrl-C / SIGTERM) drops every queue and ' +
-        'message, and says how many. Then create the queues with `sqsdemo setup`.',
+        'Without --data-dir, messages are held in memory only: stopping it (Ctrl-C / SIGTERM) drops every ' +
+        'queue and message, and says how many. Then create the queues with `sqsdemo setup`.\n\n' +
+        'With --data-dir DIR, queues and messages survive a stop, a crash and kill -9: every change ' +
+        '(queues created, deleted, attributes and tags, messages sent, received, deleted, visibility ' +
+        'changes, purges) is appended to a journal in DIR before it is answered, and replayed over the ' +
+        'last snapshot at the next start; timers (delays, visibility timeouts, retention) continue from ' +
+        'the recorded times. A torn journal tail (a kill or power cut mid-write) is cut and reported. ' +
+        'One process per DIR (a LOCK file; a dead owner\'s lock is taken over). --fsync says what an ' +
+        'answer promises:\n' +
+        '  always  written and fsynced before the answer: survives a power cut or OS crash (slowest; ' +
+        'concurrent requests share one fsync)\n' +
+        '  batch   written to the OS before the answer: survives kill -9 and any crash of sqsdemo; an ' +
+        'fsync follows within 200 ms, so a power cut may lose that last stretch (default)\n' +
+        '  never   answered at once, written within 10 ms: a kill -9 may lose the last 10 ms ' +
+        'of changes; the OS decides when they reach the disk',
     )
     .addOption(fromEnv(new Option('--host <address>', 'address to listen on (0.0.0.0 for every interface)').default('127.0.0.1').argParser(parseHost), 'SQSDEMO_SQS_HOST'))
     .addOption(fromEnv(new Option('--port <n>', 'port to listen on (0 picks a free one; the ready line prints it)').default(9324).argParser(parsePort), 'SQSDEMO_SQS_PORT'))
     .option('--json', 'print one JSON event per line (ready with its url, stats every second, stopped)')
     .addOption(fromEnv(new Option('--credentials <key:secret>', 'verify SigV4: only requests signed with this access key and secret are served (KEY:SECRET, several comma-separated)').argParser(credentialsArg), 'SQSDEMO_CREDENTIALS'))
     .addOption(fromEnv(new Option('--cors-origin <origin>', 'let browser pages from this origin call the endpoint, with CORS headers (repeatable; several comma-separated in the env var)').argParser(collectOrigins), 'SQSDEMO_CORS_ORIGINS'))
+    .addOption(fromEnv(new Option('--data-dir <dir>', 'keep queues and messages in this directory across restarts and crashes (default: in memory only)'), 'SQSDEMO_DATA_DIR'))
+    .addOption(fromEnv(new Option('--fsync <mode>', 'with --data-dir, what an answer waits for: always (fsynced), batch (written; fsync within 200 ms), never (nothing; written within 10 ms)').choices(FSYNC_MODES).default('batch'), 'SQSDEMO_FSYNC'))
+    .addOption(new Option('--compact-bytes <n>', 'with --data-dir, write a snapshot and drop the journal before it after this many journal bytes (at least the last snapshot\'s size)').default(DEFAULT_COMPACT_BYTES, '64 MiB').argParser(intIn(4_096, 64 * 1024 * 1_048_576)))
     .addOption(new Option('--max-queues <n>', 'queues at most; CreateQueue beyond is OverLimit').default(d.maxQueues).argParser(intIn(1, 10_000)))
     .addOption(new Option('--max-tags-per-queue <n>', 'tags per queue at most (AWS: 50)').default(d.maxTagsPerQueue).argParser(intIn(0, 50)))
     .addOption(new Option('--max-held-bytes <n>', 'bytes of messages held across all queues (payload plus ~512 B each); a send beyond is OverLimit').default(d.maxHeldBytes).argParser(intIn(1_048_576, 64 * 1024 * 1_048_576)))
@@ -82,6 +104,7 @@ export function registerSqs(program: Command, ctx: CommandContext): void {
           json: flags.json === true,
           corsOrigins: flags.corsOrigin ?? [],
           ...(flags.credentials ? { credentials: flags.credentials } : {}),
+          ...(flags.dataDir !== undefined && flags.dataDir !== '' ? { dataDir: resolve(flags.dataDir), fsync: flags.fsync, compactBytes: flags.compactBytes } : {}),
           limits: {
             maxQueues: flags.maxQueues,
             maxTagsPerQueue: flags.maxTagsPerQueue,

@@ -41,6 +41,8 @@ export interface DashConfig {
   readonly dataLog?: string;
   /** Keep the data log after dash ends (the user named it); otherwise it is a temp file, removed. */
   readonly keepDataLog?: boolean;
+  /** The started endpoint keeps its queues here (`sqs --data-dir`); none: in memory. */
+  readonly sqsDataDir?: string;
 
   /** load --groups on FIFO queues (dash --fifo): message groups the load spreads bodies over. */
   readonly groups?: number;
@@ -91,6 +93,13 @@ export function sqsArgs(config: DashConfig, endpoint: string | undefined): strin
     if (config.sqs.region !== undefined) args.push('--region', config.sqs.region);
   }
   args.push('--queue', config.sqs.queueName, '--dlq', config.sqs.dlqName);
+  return args;
+}
+
+/** The flags of the endpoint dash starts (`sqsdemo sqs`). */
+export function endpointArgs(config: DashConfig): string[] {
+  const args = ['--host', '127.0.0.1', '--port', '0', '--json'];
+  if (config.sqsDataDir !== undefined) args.push('--data-dir', config.sqsDataDir);
   return args;
 }
 

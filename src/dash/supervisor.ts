@@ -15,7 +15,7 @@ import type { AnyEvent } from '../telemetry/events.js';
 import type { LoadControl } from '../telemetry/load-events.js';
 import { sleep } from '../util/abort.js';
 import { spawnRole, type RoleChild } from './child.js';
-import { loadArgs, serveArgs, sqsArgs, stepRate, workArgs, type DashConfig } from './config.js';
+import { endpointArgs, loadArgs, serveArgs, sqsArgs, stepRate, workArgs, type DashConfig } from './config.js';
 import { pollQueueDepth, readQueueDepth } from './queue-depth.js';
 import type { ChildName } from './state.js';
 import type { DashStore } from './store.js';
@@ -131,7 +131,7 @@ export function createSupervisor(config: DashConfig, store: DashStore, env: Env)
     async start() {
       let endpoint: string | undefined;
       if (config.startLocal) {
-        launch('sqs', ['--host', '127.0.0.1', '--port', '0', '--json']);
+        launch('sqs', endpointArgs(config));
         endpoint = await ready('sqs');
         if (!endpoint) throw new SqsUnavailableError(`the local SQS endpoint did not start${lastLines('sqs')}`, 'run `sqsdemo sqs` alone to see why, or pass --endpoint URL');
       } else {

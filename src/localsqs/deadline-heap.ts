@@ -49,6 +49,10 @@ export class DeadlineHeap {
     this.down(msg.heapIndex);
   }
 
+  forEach(fn: (msg: StoredMessage) => void): void {
+    for (const m of this.items) fn(m);
+  }
+
   clear(): void {
     for (const m of this.items) m.heapIndex = -1;
     this.items.length = 0;

@@ -38,6 +38,10 @@ export class Deque<T> {
     return this.count === 0 ? undefined : this.items[this.head];
   }
 
+  forEach(fn: (item: T) => void): void {
+    for (let i = 0; i < this.count; i++) fn(this.items[(this.head + i) & (this.items.length - 1)] as T);
+  }
+
   clear(): void {
     this.items = new Array<T | undefined>(16);
     this.head = 0;

@@ -11,6 +11,7 @@ import type { Clock, Timer } from '../util/clock.js';
 import { DeadlineHeap } from './deadline-heap.js';
 import { Deque } from './deque.js';
 import { messageNotInflight } from './errors.js';
+import type { Journal } from './journal/journal.js';
 import { MessageState, StoredMessage } from './message.js';
 import { defaultSettings, type QueueSettings } from './queue-settings.js';
 
@@ -24,6 +25,8 @@ export interface QueueDeps {
   readonly held: HeldBytes;
   /** The queue with this ARN, for dead-lettering. */
   readonly queueByArn: (arn: string) => MessageQueue | undefined;
+  /** Records every change a client is answered about (--data-dir); none: in memory only. */
+  readonly journal?: Journal;
 }
 
 /** What actions, the store and move tasks use of a queue: a standard Queue or a FifoQueue. */
@@ -128,6 +131,7 @@ export class Queue implements MessageQueue {
       this.makeVisible(msg, old);
       this.scheduleWake();
     }
+    if (this.deps.journal !== undefined) this.deps.journal.put(this.name, msg);
   }
 
   /** Take up to `max` visible messages and make them invisible for `visibilityTimeout` seconds. */
@@ -170,6 +174,7 @@ export class Queue implements MessageQueue {
     for (const msg of out) {
       if (visibilityTimeout > 0) this.deadlines.push(msg);
     }
+    const journal = this.deps.journal;
     if (visibilityTimeout === 0) {
       // Visible again for the next receive, not this one.
       for (const msg of out) {
@@ -178,6 +183,7 @@ export class Queue implements MessageQueue {
       }
       if (out.length > 0) this.scheduleWake();
     } else if (out.length > 0) this.arm();
+    if (journal !== undefined) for (const msg of out) journal.update(msg);
     return out;
   }
 
@@ -230,6 +236,7 @@ export class Queue implements MessageQueue {
     this.release(msg);
     msg.state = MessageState.Gone;
     msg.handle = undefined;
+    if (this.deps.journal !== undefined) this.deps.journal.remove(msg);
   }
 
   /** Change the visibility timeout of an in-flight message, counted from now. Throws MessageNotInflight. */
@@ -241,11 +248,12 @@ export class Queue implements MessageQueue {
       this.inFlightCount -= 1;
       this.makeVisible(msg, true);
       this.scheduleWake();
-      return;
+    } else {
+      msg.deadline = this.deps.clock.now() + visibilityTimeout * 1000;
+      this.deadlines.update(msg);
+      this.arm();
     }
-    msg.deadline = this.deps.clock.now() + visibilityTimeout * 1000;
-    this.deadlines.update(msg);
-    this.arm();
+    if (this.deps.journal !== undefined) this.deps.journal.update(msg);
   }
 
   takeVisible(max: number): StoredMessage[] {
@@ -259,6 +267,7 @@ export class Queue implements MessageQueue {
       this.deadlines.remove(msg);
       if (msg.sentAt > expireBefore) out.push(msg);
       this.drop(msg);
+      if (this.deps.journal !== undefined) this.deps.journal.remove(msg);
     }
     return out;
   }
@@ -287,6 +296,46 @@ export class Queue implements MessageQueue {
         this.drop(head);
       }
     }
+  }
+
+  /**
+   * Take back messages as recorded (recovery): each in its recorded state, with
+   * its recorded deadline, so delays, visibility timeouts and retention continue
+   * from the recorded times (past ones fire at once).
+   */
+  restore(messages: StoredMessage[]): void {
+    const visible: StoredMessage[] = [];
+    for (const msg of messages) {
+      this.heldBytes += msg.size;
+      this.deps.held.bytes += msg.size;
+      if (msg.handle !== undefined) {
+        this.handles.set(msg.handle, msg);
+        const seq = parseInt(msg.handle.slice(msg.handle.indexOf('#') + 1), 36);
+        if (seq >= handleSeq) handleSeq = seq + 1; // never issue a handle this message had before
+      }
+      if (msg.state === MessageState.Delayed || msg.state === MessageState.InFlight) {
+        if (msg.state === MessageState.Delayed) this.delayedCount += 1;
+        else this.inFlightCount += 1;
+        this.deadlines.push(msg);
+      } else {
+        msg.state = MessageState.Visible;
+        visible.push(msg);
+      }
+    }
+    // In send order, so retention expires from the deque's head.
+    visible.sort((a, b) => a.sentAt - b.sentAt);
+    for (const msg of visible) this.makeVisible(msg);
+    this.arm();
+  }
+
+  /** Every message held (for snapshots): the visible ones in order, then delayed and in flight. */
+  forEachMessage(fn: (msg: StoredMessage) => void): void {
+    this.visible.forEach((msg) => {
+      if (msg.state === MessageState.Visible) fn(msg);
+    });
+    this.deadlines.forEach((msg) => {
+      if (msg.state === MessageState.Delayed || msg.state === MessageState.InFlight) fn(msg);
+    });
   }
 
   /** Answer every waiting long poll with no messages and stop the timer (queue deleted or server closing). */

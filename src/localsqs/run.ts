@@ -2,13 +2,18 @@
  * runSqs: the local endpoint as a service (`sqsdemo sqs`). Listens, prints the
  * ready line (or a `ready` event and a `stats` event every second with --json),
  * and on ctx.signal answers pending long polls, closes and reports how many
- * messages were dropped (the endpoint keeps messages in memory only).
+ * messages were dropped. With a data dir, it first recovers the queues and
+ * messages kept there (and says what it recovered and what it cut), records
+ * every change before answering it, and on stop keeps everything on disk.
  */
 import type { CommandContext } from '../context.js';
 import { ExitCode, SqsdemoError } from '../errors.js';
 import { createEventSink } from '../telemetry/sink.js';
 import type { SqsEvent } from '../telemetry/sqs-events.js';
-import type { EndpointLimits } from './limits.js';
+import { systemClock } from '../util/clock.js';
+import { openDataDir, type DataDir } from './journal/data-dir.js';
+import type { FsyncMode } from './journal/writer.js';
+import { DEFAULT_LIMITS, type EndpointLimits } from './limits.js';
 import { createLocalSqsServer } from './server.js';
 import type { Credentials } from './sigv4.js';
 
@@ -24,15 +29,33 @@ export interface SqsServiceConfig {
   /** When given, SigV4 is verified (--credentials). */
   readonly credentials?: readonly Credentials[];
   readonly limits?: Partial<EndpointLimits>;
+  /** Keep queues and messages in this directory (--data-dir); none: in memory only. */
+  readonly dataDir?: string;
+  /** What an answer waits for with a data dir (default batch). */
+  readonly fsync?: FsyncMode;
+  /** Journal bytes after which a snapshot compacts it (default 64 MiB). */
+  readonly compactBytes?: number;
 }
 
-function human(event: SqsEvent): string | undefined {
+const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
+
+function human(config: SqsServiceConfig, event: SqsEvent): string | undefined {
   switch (event.type) {
     case 'ready':
-      return `sqsdemo sqs listening on ${event.url} (in-memory: messages are lost when it stops)`;
+      return config.dataDir === undefined
+        ? `sqsdemo sqs listening on ${event.url} (in-memory: messages are lost when it stops)`
+        : `sqsdemo sqs listening on ${event.url} (data in ${config.dataDir}, fsync ${config.fsync ?? 'batch'})`;
+    case 'recovered': {
+      const lines = [`sqsdemo sqs recovered ${plural(event.queues, 'queue')} and ${plural(event.messages, 'message')} from ${event.dataDir} in ${event.ms} ms` +
+        ` (${event.snapshot !== undefined ? `snapshot ${event.snapshot} + ` : ''}${plural(event.records, 'journal record')})`];
+      if (event.staleLockFrom !== undefined) lines.push(`sqsdemo sqs: took over the lock of process ${event.staleLockFrom}, which is gone`);
+      for (const cut of event.cuts) lines.push(`sqsdemo sqs: cut ${plural(cut.bytes, 'byte')} of ${cut.file} at offset ${cut.offset}: ${cut.reason}`);
+      return lines.join('\n');
+    }
     case 'stopping':
       return `sqsdemo sqs stopping (${event.reason})`;
     case 'stopped':
+      if (event.kept !== undefined) return `sqsdemo sqs stopped; kept ${plural(event.kept, 'message')} in ${config.dataDir}`;
       return `sqsdemo sqs stopped; dropped ${event.dropped ?? 0} message${event.dropped === 1 ? '' : 's'} held in memory`;
     case 'warn':
       return `sqsdemo sqs: ${event.message}`;
@@ -42,8 +65,31 @@ function human(event: SqsEvent): string | undefined {
 }
 
 export async function runSqs(config: SqsServiceConfig, ctx: CommandContext): Promise<void> {
-  const emit = createEventSink<SqsEvent>(ctx.stdout, config.json, human);
+  const emit = createEventSink<SqsEvent>(ctx.stdout, config.json, (e) => human(config, e));
+  const warn = (message: string, code: string): void => emit({ role: 'sqs', type: 'warn', t: Date.now(), message, code });
+  let dataDir: DataDir | undefined;
+  if (config.dataDir !== undefined) {
+    const started = Date.now();
+    dataDir = await openDataDir({
+      dir: config.dataDir,
+      fsync: config.fsync ?? 'batch',
+      clock: systemClock,
+      limits: Object.freeze({ ...DEFAULT_LIMITS, ...config.limits }),
+      ...(config.compactBytes !== undefined ? { compactBytes: config.compactBytes } : {}),
+      onWarn: (message) => warn(message, 'E_SNAPSHOT'),
+      onError: (err) => warn(`cannot write the journal, changes now fail: ${err.message}`, 'E_JOURNAL'),
+    });
+    const { recovery, store } = dataDir;
+    emit({
+      role: 'sqs', type: 'recovered', t: Date.now(), dataDir: config.dataDir,
+      queues: store.list().length, messages: store.messageCount(),
+      ...(recovery.snapshot !== undefined ? { snapshot: recovery.snapshot } : {}),
+      records: recovery.records, ms: Date.now() - started, cuts: recovery.cuts,
+      ...(dataDir.tookOverFrom !== undefined ? { staleLockFrom: dataDir.tookOverFrom } : {}),
+    });
+  }
   const server = createLocalSqsServer({
+    ...(dataDir ? { store: dataDir.store } : {}),
     ...(config.limits ? { limits: config.limits } : {}),
     ...(config.corsOrigins ? { corsOrigins: config.corsOrigins } : {}),
     ...(config.credentials ? { credentials: config.credentials } : {}),
@@ -53,6 +99,7 @@ export async function runSqs(config: SqsServiceConfig, ctx: CommandContext): Pro
   try {
     url = await server.listen(config.port, config.host);
   } catch (err) {
+    await dataDir?.close();
     throw listenError(err, config);
   }
   emit({ role: 'sqs', type: 'ready', t: Date.now(), url });
@@ -76,9 +123,13 @@ export async function runSqs(config: SqsServiceConfig, ctx: CommandContext): Pro
   if (timer) clearInterval(timer);
   const reason = ctx.signal.reason instanceof Error ? ctx.signal.reason.message : 'stop requested';
   emit({ role: 'sqs', type: 'stopping', t: Date.now(), reason });
-  const dropped = server.stats().messages;
+  const held = server.stats().messages;
   await server.close();
-  emit({ role: 'sqs', type: 'stopped', t: Date.now(), dropped });
+  if (dataDir === undefined) emit({ role: 'sqs', type: 'stopped', t: Date.now(), dropped: held });
+  else {
+    await dataDir.close();
+    emit({ role: 'sqs', type: 'stopped', t: Date.now(), kept: held });
+  }
 }
 
 function listenError(err: unknown, config: SqsServiceConfig): SqsdemoError {

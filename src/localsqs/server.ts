@@ -61,6 +61,11 @@ export interface LocalSqsServerOptions {
   readonly onRequest?: (record: RequestRecord) => void;
   /** A millisecond reading that times handlerMs (default the clock's monotonic; a test may pass CPU time). */
   readonly measureMs?: () => number;
+  /**
+   * The queues to serve (e.g. recovered from --data-dir, with a journal); its clock
+   * and limits replace `clock` and `limits`. Default: a new, empty, in-memory store.
+   */
+  readonly store?: QueueStore;
 }
 
 export interface QueueStats {
@@ -94,9 +99,10 @@ export interface LocalSqsServer {
 }
 
 export function createLocalSqsServer(options: LocalSqsServerOptions = {}): LocalSqsServer {
-  const clock = options.clock ?? systemClock;
-  const limits: EndpointLimits = Object.freeze({ ...DEFAULT_LIMITS, ...options.limits });
-  const store = new QueueStore({ clock, limits, ...(options.region ? { region: options.region } : {}) });
+  const clock = options.store?.clock ?? options.clock ?? systemClock;
+  const limits: EndpointLimits = options.store?.limits ?? Object.freeze({ ...DEFAULT_LIMITS, ...options.limits });
+  const store = options.store ?? new QueueStore({ clock, limits, ...(options.region ? { region: options.region } : {}) });
+  const journal = store.journal;
   const policy = createBrowserPolicy(options.corsOrigins ?? []);
   const verifier = options.credentials && options.credentials.length > 0 ? createSigV4Verifier(options.credentials, clock) : undefined;
   // Handler time is only measured for someone who asked for the records.
@@ -281,12 +287,12 @@ export function createLocalSqsServer(options: LocalSqsServerOptions = {}): Local
           if (output instanceof Promise) {
             const spentSync = measure() - since;
             output.then(
-              (o) => respond(req, res, json, action, o, spentSync),
-              (err: unknown) => fail(req, res, err, action, spentSync),
+              (o) => respondDurable(req, res, json, action, o, spentSync),
+              (err: unknown) => failDurable(req, res, err, action, spentSync),
             );
-          } else respond(req, res, json, action, output, measure() - since);
+          } else respondDurable(req, res, json, action, output, measure() - since);
         } catch (err) {
-          fail(req, res, err, action, measure() - since);
+          failDurable(req, res, err, action, measure() - since);
         }
       }
     } catch (err) {
@@ -297,6 +303,26 @@ export function createLocalSqsServer(options: LocalSqsServerOptions = {}): Local
   function corsOn(req: IncomingMessage, res: ServerResponse): void {
     if (req.headers.origin === undefined) return;
     for (const [k, v] of Object.entries(policy.corsHeaders(req))) res.setHeader(k, v);
+  }
+
+  /** With a journal, answer once every change made so far is durable (group commit: one wait for many requests). */
+  function respondDurable(req: IncomingMessage, res: ServerResponse, json: boolean, action: string, output: object, handlerMs: number): void {
+    const durable = journal?.durable();
+    if (durable === undefined) return respond(req, res, json, action, output, handlerMs);
+    durable.then(
+      () => respond(req, res, json, action, output, handlerMs),
+      (err: unknown) => fail(req, res, err, action, handlerMs),
+    );
+  }
+
+  /** A batch entry or a handler may have changed something before failing: the same wait. */
+  function failDurable(req: IncomingMessage, res: ServerResponse, err: unknown, action: string, handlerMs: number): void {
+    const durable = journal?.durable();
+    if (durable === undefined) return fail(req, res, err, action, handlerMs);
+    durable.then(
+      () => fail(req, res, err, action, handlerMs),
+      (journalErr: unknown) => fail(req, res, journalErr, action, handlerMs),
+    );
   }
 
   function respond(req: IncomingMessage, res: ServerResponse, json: boolean, action: string, output: object, handlerMs: number): void {

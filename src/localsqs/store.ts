@@ -8,6 +8,7 @@ import type { Clock } from '../util/clock.js';
 import { invalidAddress, overLimit, queueDoesNotExist } from './errors.js';
 import { DEFAULT_LIMITS, type EndpointLimits } from './limits.js';
 import { FifoQueue } from './fifo-queue.js';
+import type { Journal } from './journal/journal.js';
 import { MoveTasks } from './move-tasks.js';
 import { Queue, type HeldBytes, type MessageQueue } from './queue.js';
 
@@ -18,12 +19,15 @@ export interface StoreOptions {
   /** Region shown in ARNs (default us-east-1). */
   readonly region?: string;
   readonly limits?: EndpointLimits;
+  /** Where every change is recorded before it is answered (--data-dir); none: in memory only. */
+  readonly journal?: Journal;
 }
 
 export class QueueStore {
   readonly clock: Clock;
   readonly region: string;
   readonly limits: EndpointLimits;
+  readonly journal: Journal | undefined;
   private readonly queues = new Map<string, MessageQueue>();
   private readonly held: HeldBytes = { bytes: 0 };
   /** Message move tasks out of dead-letter queues. */
@@ -33,6 +37,7 @@ export class QueueStore {
     this.clock = options.clock;
     this.region = options.region ?? 'us-east-1';
     this.limits = options.limits ?? DEFAULT_LIMITS;
+    this.journal = options.journal;
     this.moves = new MoveTasks({ clock: this.clock, byArn: (arn) => this.byArn(arn), sourcesOf: (arn) => this.sourcesOf(arn) });
   }
 
@@ -83,15 +88,33 @@ export class QueueStore {
     if (this.queues.size >= this.limits.maxQueues) {
       throw overLimit(`The endpoint already has ${this.queues.size} queues, its maximum; delete some, or start sqsdemo sqs with a larger --max-queues.`);
     }
-    const deps = { clock: this.clock, held: this.held, queueByArn: (arn: string) => this.byArn(arn) };
-    const queue = fifo ? new FifoQueue(name, this.arnOf(name), this.clock.now(), deps) : new Queue(name, this.arnOf(name), this.clock.now(), deps);
+    return this.restoreQueue(name, this.arnOf(name), this.clock.now(), fifo);
+  }
+
+  /** Add a queue as recorded (recovery; no limit applies). */
+  restoreQueue(name: string, arn: string, createdAt: number, fifo = false): MessageQueue {
+    const deps = { clock: this.clock, held: this.held, queueByArn: (a: string) => this.byArn(a), ...(this.journal ? { journal: this.journal } : {}) };
+    const queue = fifo ? new FifoQueue(name, arn, createdAt, deps) : new Queue(name, arn, createdAt, deps);
     this.queues.set(name, queue);
     return queue;
   }
 
+  /** A queue was created or its attributes or tags changed: record it. */
+  changed(queue: MessageQueue): void {
+    this.journal?.queue(queue);
+  }
+
   delete(queue: MessageQueue): void {
-    if (this.queues.get(queue.name) === queue) this.queues.delete(queue.name);
+    if (this.queues.get(queue.name) === queue) {
+      this.queues.delete(queue.name);
+      this.journal?.queueDeleted(queue.name);
+    }
     queue.close();
+  }
+
+  purge(queue: MessageQueue): void {
+    queue.purge();
+    this.journal?.purge(queue.name);
   }
 
   list(): MessageQueue[] {

@@ -19,9 +19,24 @@ export interface SqsStatsEvent extends EventBase<'sqs', 'stats'> {
   readonly messages?: number;
 }
 
-/** The endpoint closed; `dropped` messages were held in memory and are gone (it is in-memory only). */
+/** The endpoint closed; `dropped` messages were held in memory and are gone; with --data-dir `kept` are on disk. */
 export interface SqsStoppedEvent extends EventBase<'sqs', 'stopped'> {
   readonly dropped?: number;
+  readonly kept?: number;
 }
 
-export type SqsEvent = CommonEvent<'sqs'> | SqsStatsEvent | SqsStoppedEvent;
+/** With --data-dir, before ready: what was recovered, and what was cut from a torn or corrupt journal. */
+export interface SqsRecoveredEvent extends EventBase<'sqs', 'recovered'> {
+  readonly dataDir: string;
+  readonly queues: number;
+  readonly messages: number;
+  /** The snapshot recovery started from, if any, and the journal records replayed after it. */
+  readonly snapshot?: number;
+  readonly records: number;
+  readonly ms: number;
+  readonly cuts: readonly { readonly file: string; readonly offset: number; readonly bytes: number; readonly reason: string }[];
+  /** The pid whose stale lock was taken over (it died without releasing it). */
+  readonly staleLockFrom?: number;
+}
+
+export type SqsEvent = CommonEvent<'sqs'> | SqsStatsEvent | SqsStoppedEvent | SqsRecoveredEvent;

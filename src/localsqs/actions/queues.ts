@@ -23,6 +23,9 @@ export const createQueue: ActionHandler = (input, ctx) => {
   const fifoAttr = attrs.get('FifoQueue');
   if (fifoAttr !== undefined && fifoAttr !== 'true' && fifoAttr !== 'false') throw invalidAttributeValue('Invalid value for the parameter FifoQueue.');
   const fifo = fifoAttr === 'true';
+  if (fifo && ctx.store.journal !== undefined) {
+    throw invalidParameterValue('FIFO queues are not kept in a --data-dir yet: start sqsdemo sqs without --data-dir to use them.');
+  }
   if (fifo && !FIFO_QUEUE_NAME.test(name)) {
     throw invalidParameterValue('The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.');
   }
@@ -39,6 +42,7 @@ export const createQueue: ActionHandler = (input, ctx) => {
   const queue = ctx.store.create(name, fifo);
   applySettings(queue.settings, wanted);
   for (const [k, v] of tags) queue.tags.set(k, v);
+  ctx.store.changed(queue);
   return { QueueUrl: ctx.store.urlOf(ctx.baseUrl, name) };
 };
 
@@ -55,7 +59,7 @@ export const deleteQueue: ActionHandler = (input, ctx) => {
 
 export const purgeQueue: ActionHandler = (input, ctx) => {
   const queue = ctx.store.byUrl(requiredString(input, 'QueueUrl'));
-  queue.purge();
+  ctx.store.purge(queue);
   return {};
 };
 
@@ -124,5 +128,6 @@ export const setQueueAttributes: ActionHandler = (input, ctx) => {
   checkFifoCombination(queue.settings, parsed);
   applySettings(queue.settings, parsed);
   queue.lastModifiedAt = ctx.store.clock.now();
+  ctx.store.changed(queue);
   return {};
 };

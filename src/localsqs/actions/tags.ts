@@ -23,6 +23,7 @@ export const tagQueue: ActionHandler = (input, ctx) => {
   for (const k of tags.keys()) if (!queue.tags.has(k)) added += 1;
   if (queue.tags.size + added > max) throw tooMany(max);
   for (const [k, v] of tags) queue.tags.set(k, v);
+  ctx.store.changed(queue);
   return {};
 };
 
@@ -31,6 +32,7 @@ export const untagQueue: ActionHandler = (input, ctx) => {
   const keys = optionalList(input, 'TagKeys') ?? [];
   if (keys.length === 0) throw invalidParameterValue('The request must contain at least one tag key.');
   for (const k of keys) queue.tags.delete(k);
+  ctx.store.changed(queue);
   return {};
 };
 

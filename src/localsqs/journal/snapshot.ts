@@ -1,0 +1,115 @@
+/**
+ * Snapshots, written in the background: at a segment switch the queues and
+ * references to their messages are collected at once (no copy of a body), then
+ * the messages are serialized a few MiB at a time between other work. A
+ * message that changes meanwhile is written as it is when its turn comes; the
+ * journal segment that started at the switch holds every such change, and
+ * replaying it over the snapshot gives the live state (records are idempotent).
+ * Written to *.tmp, fsynced, renamed: a snapshot file that exists is whole.
+ */
+import { closeSync, fsyncSync, openSync, renameSync, unlinkSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { MessageState, type StoredMessage } from '../message.js';
+import { Queue } from '../queue.js';
+import type { QueueStore } from '../store.js';
+import { encode, frame } from './codec.js';
+import { snapshotPath } from './files.js';
+
+const WRITE_BYTES = 4 * 1_048_576;
+
+export interface Collected {
+  readonly queues: { readonly name: string; readonly json: string; readonly messages: StoredMessage[] }[];
+}
+
+/** The store's queues (as records) and references to their messages, synchronously. */
+export function collect(store: QueueStore): Collected {
+  return {
+    queues: store.list().map((queue) => {
+      const messages: StoredMessage[] = [];
+      if (queue instanceof Queue) queue.forEachMessage((m) => messages.push(m)); // FIFO queues are refused with a data dir
+      return { name: queue.name, json: encode.queue(queue), messages };
+    }),
+  };
+}
+
+/** The records of a snapshot, as JSON, ending with its end record; messages gone since collected are left out. */
+export function* snapshotRecords(collected: Collected, counted: { messages: number }): Generator<string> {
+  for (const queue of collected.queues) {
+    yield queue.json;
+    for (const msg of queue.messages) {
+      if (msg.state === MessageState.Gone) continue;
+      counted.messages += 1;
+      yield encode.put(queue.name, msg);
+    }
+  }
+  yield encode.end(collected.queues.length, counted.messages);
+}
+
+export interface SnapshotResult {
+  readonly bytes: number;
+  readonly messages: number;
+}
+
+/** Write snapshot `k` of what was collected; `aborted()` stops it early (the tmp file is removed, no snapshot). */
+export async function writeSnapshot(dir: string, k: number, collected: Collected, aborted: () => boolean): Promise<SnapshotResult | undefined> {
+  const final = snapshotPath(dir, k);
+  const tmp = `${final}.tmp`;
+  const fh = await open(tmp, 'w');
+  let bytes = 0;
+  let messages = 0;
+  let ok = false;
+  try {
+    let parts: Buffer[] = [];
+    let partBytes = 0;
+    /** True when a write is due (a few MiB collected). */
+    const push = (json: string): boolean => {
+      const f = frame(json);
+      parts.push(f);
+      partBytes += f.length;
+      return partBytes >= WRITE_BYTES;
+    };
+    const flush = async (): Promise<void> => {
+      const buf = Buffer.concat(parts, partBytes);
+      parts = [];
+      partBytes = 0;
+      await fh.write(buf);
+      bytes += buf.length;
+    };
+    const counted = { messages: 0 };
+    for (const json of snapshotRecords(collected, counted)) {
+      if (push(json)) {
+        if (aborted()) return undefined;
+        await flush(); // other work runs while it is written
+      }
+    }
+    messages = counted.messages;
+    await flush();
+    await fh.sync();
+    ok = true;
+  } finally {
+    await fh.close();
+    if (!ok) {
+      try {
+        unlinkSync(tmp);
+      } catch {
+        // never created
+      }
+    }
+  }
+  renameSync(tmp, final);
+  syncDir(dir);
+  return { bytes, messages };
+}
+
+/** fsync a directory, so a created, renamed or removed file's entry survives a power cut. */
+export function syncDir(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // not supported here (e.g. some platforms refuse fsync on a directory)
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}

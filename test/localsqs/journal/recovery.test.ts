@@ -1,0 +1,296 @@
+/**
+ * The data dir on disk: a journal cut at any byte offset or corrupted
+ * anywhere recovers the records before the damage (never a refusal, never a
+ * crash) and reports what it cut; group commit shares one write and one fsync
+ * among the records appended meanwhile; snapshots compact the journal; one
+ * process per directory.
+ */
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { SqsdemoError } from '../../../src/errors.js';
+import { FRAME_HEADER, type JournalRecord } from '../../../src/localsqs/journal/codec.js';
+import { openDataDir, type DataDir } from '../../../src/localsqs/journal/data-dir.js';
+import { segmentPath } from '../../../src/localsqs/journal/files.js';
+import { applyRecord, captureImage, emptyImage } from '../../../src/localsqs/journal/image.js';
+import { scanFile } from '../../../src/localsqs/journal/recover.js';
+import { JournalWriter, type FsyncMode } from '../../../src/localsqs/journal/writer.js';
+import { DEFAULT_LIMITS } from '../../../src/localsqs/limits.js';
+import { ManualClock } from '../../helpers/manual-clock.js';
+import { call, normalize, urlOf } from './model.js';
+
+const SEED = Number(process.env.SQSDEMO_JOURNAL_SEED ?? 20261130);
+const root = mkdtempSync(join(tmpdir(), 'sqsdemo-journal-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+let dirs = 0;
+const newDir = (): string => join(root, `d${dirs++}`);
+
+function open(dir: string, clock = new ManualClock(), fsync: FsyncMode = 'batch', compactBytes?: number): Promise<DataDir> {
+  return openDataDir({ dir, fsync, clock, limits: DEFAULT_LIMITS, ...(compactBytes !== undefined ? { compactBytes } : {}) });
+}
+
+/** A data dir with two queues and messages sent, received, changed and deleted; returns its one segment's path. */
+async function populated(dir: string, clock: ManualClock): Promise<string> {
+  const dd = await open(dir, clock);
+  const { store } = dd;
+  await call(store, 'CreateQueue', { QueueName: 'a', Attributes: { VisibilityTimeout: '30' }, tags: { t: '1' } });
+  await call(store, 'CreateQueue', { QueueName: 'b' });
+  for (let i = 0; i < 6; i++) await call(store, 'SendMessage', { QueueUrl: urlOf(i % 2 ? 'a' : 'b'), MessageBody: `message ${i} é`, DelaySeconds: i === 5 ? 60 : 0 });
+  const got = (await call(store, 'ReceiveMessage', { QueueUrl: urlOf('a'), MaxNumberOfMessages: 2 })) as { Messages: { ReceiptHandle: string }[] };
+  await call(store, 'DeleteMessage', { QueueUrl: urlOf('a'), ReceiptHandle: got.Messages[0]!.ReceiptHandle });
+  await call(store, 'ChangeMessageVisibility', { QueueUrl: urlOf('a'), ReceiptHandle: got.Messages[1]!.ReceiptHandle, VisibilityTimeout: 100 });
+  await call(store, 'TagQueue', { QueueUrl: urlOf('b'), Tags: { u: '2' } });
+  await dd.close();
+  const seg = readdirSync(dir).filter((f) => f.startsWith('journal-'));
+  assert.equal(seg.length, 1);
+  return join(dir, seg[0]!);
+}
+
+/** Every record of a file, with the offset where each frame ends. */
+function frames(path: string): { records: JournalRecord[]; ends: number[] } {
+  const records: JournalRecord[] = [];
+  const ends: number[] = [];
+  let at = 0;
+  const buf = readFileSync(path);
+  while (at < buf.length) {
+    at += FRAME_HEADER + buf.readUInt32LE(at);
+    ends.push(at);
+  }
+  scanFile(path, (r) => records.push(r));
+  return { records, ends };
+}
+
+function stateOf(records: readonly JournalRecord[], now: number) {
+  const image = emptyImage();
+  for (const r of records) applyRecord(image, r);
+  return normalize(image, now);
+}
+
+describe('data dir recovery', () => {
+  it('a journal cut at any byte offset recovers exactly the whole records before the cut and reports the rest as cut', async () => {
+    const clock = new ManualClock();
+    const source = newDir();
+    const segment = await populated(source, clock);
+    const { records, ends } = frames(segment);
+    assert.ok(records.length >= 12, `${records.length} records`);
+    const size = statSync(segment).size;
+    // Every frame boundary and its neighbours, plus random offsets (seeded).
+    const offsets = new Set<number>([0, size]);
+    for (const e of ends) for (const d of [-1, 0, 1]) if (e + d >= 0 && e + d <= size) offsets.add(e + d);
+    for (const o of fc.sample(fc.integer({ min: 0, max: size }), { seed: SEED, numRuns: 40 })) offsets.add(o);
+    for (const offset of offsets) {
+      const dir = newDir();
+      const path = segmentPath(dir, 1);
+      (await import('node:fs')).mkdirSync(dir);
+      copyFileSync(segment, path);
+      truncateSync(path, offset);
+      const whole = ends.filter((e) => e <= offset).length;
+      const dd = await open(dir, clock);
+      try {
+        assert.deepEqual(normalize(captureImage(dd.store), clock.now()), stateOf(records.slice(0, whole), clock.now()), `cut at ${offset}`);
+        const kept = whole === 0 ? 0 : ends[whole - 1]!;
+        if (kept === offset) assert.deepEqual(dd.recovery.cuts, [], `nothing cut at ${offset}`);
+        else assert.deepEqual(dd.recovery.cuts.map((c) => [c.offset, c.bytes]), [[kept, offset - kept]], `cut at ${offset}`);
+      } finally {
+        await dd.close();
+      }
+      // The torn tail was cut off the file: the next start finds nothing to cut.
+      assert.equal(statSync(path).size, whole === 0 ? 0 : ends[whole - 1]!);
+    }
+  });
+
+  it('a corrupted byte anywhere ends the valid prefix at its record; later segments are set aside, not replayed', async () => {
+    const clock = new ManualClock();
+    const source = newDir();
+    const segment = await populated(source, clock);
+    const { records, ends } = frames(segment);
+    const size = statSync(segment).size;
+    for (const at of fc.sample(fc.integer({ min: 0, max: size - 1 }), { seed: SEED, numRuns: 30 })) {
+      const dir = newDir();
+      (await import('node:fs')).mkdirSync(dir);
+      const bytes = readFileSync(segment);
+      bytes[at] = bytes[at]! ^ 0x5a;
+      writeFileSync(segmentPath(dir, 1), bytes);
+      // A later segment with a valid record: after a cut it must not be applied.
+      copyFileSync(segment, segmentPath(dir, 2));
+      const damaged = ends.findIndex((e) => e > at);
+      const dd = await open(dir, clock);
+      try {
+        assert.deepEqual(normalize(captureImage(dd.store), clock.now()), stateOf(records.slice(0, damaged), clock.now()), `byte ${at} flipped`);
+        const cuts = dd.recovery.cuts;
+        assert.equal(cuts[0]?.offset, damaged === 0 ? 0 : ends[damaged - 1], `byte ${at}`);
+        assert.match(cuts[0]!.reason, /checksum|length|JSON|torn|kind/);
+        assert.equal(cuts[1]?.file, 'journal-0000000002.log');
+        assert.ok(existsSync(`${segmentPath(dir, 2)}.cut`));
+      } finally {
+        await dd.close();
+      }
+    }
+  });
+
+  it('group commit: records appended while a write is under way share the next write, and with always its one fsync', async () => {
+    const dir = newDir();
+    (await import('node:fs')).mkdirSync(dir);
+    const writer = new JournalWriter(join(dir, 'j.log'), { fsync: 'always', clock: new ManualClock() });
+    try {
+      const waits: Promise<void>[] = [];
+      for (let i = 0; i < 100; i++) {
+        writer.append(`{"t":"d","id":"m${i}"}`);
+        waits.push(writer.durable()!);
+      }
+      await Promise.all(waits);
+      assert.equal(writer.writes, 1);
+      assert.equal(writer.syncs, 1);
+      assert.equal(writer.durable(), undefined, 'nothing left to wait for');
+      // 50 more while that write is in flight: one more write for all of them.
+      writer.append('{"t":"d","id":"x"}');
+      const first = writer.durable()!;
+      await new Promise((r) => setImmediate(r)); // the write has started
+      const more: Promise<void>[] = [];
+      for (let i = 0; i < 50; i++) {
+        writer.append(`{"t":"d","id":"y${i}"}`);
+        more.push(writer.durable()!);
+      }
+      await Promise.all([first, ...more]);
+      assert.ok(writer.writes <= 3, `${writer.writes} writes`);
+      assert.equal(writer.syncs, writer.writes);
+    } finally {
+      await writer.close();
+    }
+    let n = 0;
+    const scan = scanFile(join(dir, 'j.log'), () => n++);
+    assert.equal(n, 151);
+    assert.equal(scan.problem, undefined);
+  });
+
+  it('with batch, durable() waits for the write, and an fsync follows on the clock within batchSyncMs', async () => {
+    const dir = newDir();
+    (await import('node:fs')).mkdirSync(dir);
+    const clock = new ManualClock();
+    const writer = new JournalWriter(join(dir, 'j.log'), { fsync: 'batch', clock, batchSyncMs: 200 });
+    try {
+      writer.append('{"t":"d","id":"a"}');
+      await writer.durable();
+      assert.equal(writer.writes, 1);
+      assert.equal(writer.syncs, 0, 'not fsynced before the answer');
+      let n = 0;
+      scanFile(join(dir, 'j.log'), () => n++);
+      assert.equal(n, 1, 'written to the OS before the answer');
+      await clock.advance(200);
+      for (let i = 0; i < 2_000 && writer.syncs === 0; i++) await new Promise((r) => setTimeout(r, 5)); // the fsync's own I/O: at most 10 s
+      assert.equal(writer.syncs, 1);
+    } finally {
+      await writer.close();
+    }
+  });
+
+  it('with never, durable() has nothing to wait for; close still writes and fsyncs everything', async () => {
+    const dir = newDir();
+    (await import('node:fs')).mkdirSync(dir);
+    const writer = new JournalWriter(join(dir, 'j.log'), { fsync: 'never', clock: new ManualClock() });
+    writer.append('{"t":"d","id":"a"}');
+    assert.equal(writer.durable(), undefined);
+    await writer.close();
+    let n = 0;
+    scanFile(join(dir, 'j.log'), () => n++);
+    assert.equal(n, 1);
+  });
+
+  it('a snapshot compacts the journal: old segments are deleted and a restart from snapshot + journal holds the same', async () => {
+    const clock = new ManualClock();
+    const dir = newDir();
+    const dd = await open(dir, clock, 'batch', 4_096);
+    const { store } = dd;
+    await call(store, 'CreateQueue', { QueueName: 'big' });
+    const handles: string[] = [];
+    for (let i = 0; i < 200; i++) {
+      await call(store, 'SendMessageBatch', { QueueUrl: urlOf('big'), Entries: Array.from({ length: 5 }, (_, j) => ({ Id: `e${j}`, MessageBody: `${i}-${j} ${'x'.repeat(100)}` })) });
+      const got = (await call(store, 'ReceiveMessage', { QueueUrl: urlOf('big'), MaxNumberOfMessages: 3, VisibilityTimeout: 50 })) as { Messages?: { ReceiptHandle: string }[] };
+      for (const m of got.Messages ?? []) handles.push(m.ReceiptHandle);
+      if (i % 3 === 0) await call(store, 'DeleteMessage', { QueueUrl: urlOf('big'), ReceiptHandle: handles.shift()! });
+      await dd.store.journal!.durable(); // let the writer (and the compaction it starts) run
+      await new Promise((r) => setImmediate(r));
+    }
+    // The journal passed 4 KiB many times over: a snapshot started by itself (its I/O may still run; at most 10 s).
+    for (let i = 0; i < 2_000 && dd.snapshots === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    assert.ok(dd.snapshots >= 1, 'compaction started by itself');
+    await dd.snapshot(); // the one running, if any
+    await dd.snapshot(); // one of the final state
+    const before = normalize(captureImage(store), clock.now());
+    await dd.close();
+    const files = readdirSync(dir);
+    assert.equal(files.filter((f) => f.startsWith('snapshot-')).length, 1, files.join(' '));
+    assert.ok(files.filter((f) => f.startsWith('journal-')).length <= 2, files.join(' '));
+    const again = await open(dir, clock);
+    try {
+      assert.ok(again.recovery.snapshot !== undefined);
+      assert.deepEqual(normalize(captureImage(again.store), clock.now()), before);
+      // A handle given out before the restart still deletes its message.
+      const count = again.store.messageCount();
+      await call(again.store, 'DeleteMessage', { QueueUrl: urlOf('big'), ReceiptHandle: handles.at(-1)! });
+      assert.equal(again.store.messageCount(), count - 1);
+    } finally {
+      await again.close();
+    }
+  });
+
+  it('timers continue from the recorded times: a delay and a visibility timeout end when recorded, not counted again from the restart', async () => {
+    const clock = new ManualClock();
+    const dir = newDir();
+    const dd = await open(dir, clock);
+    await call(dd.store, 'CreateQueue', { QueueName: 't' });
+    await call(dd.store, 'SendMessage', { QueueUrl: urlOf('t'), MessageBody: 'delayed', DelaySeconds: 60 });
+    await call(dd.store, 'SendMessage', { QueueUrl: urlOf('t'), MessageBody: 'received' });
+    await call(dd.store, 'ReceiveMessage', { QueueUrl: urlOf('t'), VisibilityTimeout: 100 });
+    await dd.close();
+    await clock.advance(50_000); // down for 50 s
+    const again = await open(dir, clock);
+    try {
+      const queue = again.store.get('t')!;
+      assert.deepEqual([queue.visibleCount, queue.delayedCount, queue.inFlightCount], [0, 1, 1]);
+      await clock.advance(10_000); // 60 s after the send
+      assert.deepEqual([queue.visibleCount, queue.delayedCount, queue.inFlightCount], [1, 0, 1]);
+      await clock.advance(40_000); // 100 s after the receive
+      assert.deepEqual([queue.visibleCount, queue.delayedCount, queue.inFlightCount], [2, 0, 0]);
+      const got = (await call(again.store, 'ReceiveMessage', { QueueUrl: urlOf('t'), MaxNumberOfMessages: 10, AttributeNames: ['ApproximateReceiveCount'] })) as { Messages: { Body: string; Attributes: Record<string, string> }[] };
+      assert.deepEqual(got.Messages.map((m) => [m.Body, m.Attributes.ApproximateReceiveCount]).sort(), [['delayed', '1'], ['received', '2']]);
+    } finally {
+      await again.close();
+    }
+  });
+
+  it('refuses to create a FIFO queue in a data dir (its order and deduplication are not kept yet), with a clear 400', async () => {
+    const dd = await open(newDir());
+    try {
+      const { ACTIONS } = await import('../../../src/localsqs/actions/index.js');
+      assert.throws(
+        () => ACTIONS.get('CreateQueue')!({ QueueName: 'orders.fifo', Attributes: { FifoQueue: 'true' } }, { store: dd.store, baseUrl: 'http://127.0.0.1:1', senderId: 'AIDTEST' }),
+        (err: unknown) => (err as { status?: number; message?: string }).status === 400 && /FIFO queues are not kept in a --data-dir/.test((err as Error).message),
+      );
+      assert.equal(dd.store.list().length, 0);
+    } finally {
+      await dd.close();
+    }
+  });
+
+  it('one process per data dir: a live owner is a clear error (exit 3); a dead owner\'s lock is taken over', async () => {
+    const dir = newDir();
+    const first = await open(dir);
+    await assert.rejects(open(dir), (err: unknown) => err instanceof SqsdemoError && err.code === 'E_DATA_DIR_LOCKED' && err.exitCode === 3 && err.message.includes(String(process.pid)));
+    await first.close();
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+    writeFileSync(join(dir, 'LOCK'), `${dead}\n`);
+    const second = await open(dir);
+    try {
+      assert.equal(second.tookOverFrom, dead);
+      assert.equal(readFileSync(join(dir, 'LOCK'), 'utf8').trim(), String(process.pid));
+    } finally {
+      await second.close();
+    }
+    assert.equal(existsSync(join(dir, 'LOCK')), false, 'released at close');
+  });
+});

@@ -1,0 +1,133 @@
+/**
+ * Snapshot + replay equivalence (fast-check, seeded): random queue and message
+ * operations through the real action handlers on virtual time; a snapshot is
+ * collected at one random moment and serialized at a later one (as the
+ * background snapshot does, while changes go on). Replaying the journal written
+ * since the collection over that snapshot gives what the live store holds, and
+ * so does replaying the whole journal from nothing; a store restored from it
+ * holds the same again.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { applyRecord, captureImage, emptyImage, restoreStore } from '../../../src/localsqs/journal/image.js';
+import { collect, snapshotRecords, type Collected } from '../../../src/localsqs/journal/snapshot.js';
+import type { JournalRecord } from '../../../src/localsqs/journal/codec.js';
+import { QueueStore } from '../../../src/localsqs/store.js';
+import { ManualClock } from '../../helpers/manual-clock.js';
+import { RecordingJournal, call, normalize, urlOf } from './model.js';
+
+const SEED = Number(process.env.SQSDEMO_JOURNAL_SEED ?? 20261130);
+const RUNS = Number(process.env.SQSDEMO_JOURNAL_RUNS ?? 60);
+const QUEUES = ['q0', 'q1', 'q2'];
+
+type Op =
+  | { k: 'create'; q: number; vt: number; redrive: number }
+  | { k: 'delq' | 'purge'; q: number }
+  | { k: 'attrs'; q: number; vt: number; retention: number }
+  | { k: 'tag' | 'untag'; q: number; key: number }
+  | { k: 'send'; q: number; n: number; delay: number }
+  | { k: 'recv'; q: number; max: number; vt: number }
+  | { k: 'del'; pick: number }
+  | { k: 'cv'; pick: number; vt: number }
+  | { k: 'tick'; ms: number }
+  | { k: 'collect' }
+  | { k: 'serialize' };
+
+const q = fc.integer({ min: 0, max: 2 });
+const op: fc.Arbitrary<Op> = fc.oneof(
+  { arbitrary: fc.record({ k: fc.constant('create' as const), q, vt: fc.integer({ min: 0, max: 40 }), redrive: fc.integer({ min: 0, max: 3 }) }), weight: 1 },
+  { arbitrary: fc.record({ k: fc.constantFrom('delq' as const, 'purge' as const), q }), weight: 1 },
+  { arbitrary: fc.record({ k: fc.constant('attrs' as const), q, vt: fc.integer({ min: 0, max: 40 }), retention: fc.integer({ min: 60, max: 200 }) }), weight: 1 },
+  { arbitrary: fc.record({ k: fc.constantFrom('tag' as const, 'untag' as const), q, key: fc.integer({ min: 0, max: 3 }) }), weight: 1 },
+  { arbitrary: fc.record({ k: fc.constant('send' as const), q, n: fc.integer({ min: 1, max: 4 }), delay: fc.constantFrom(0, 0, 0, 5, 30) }), weight: 12 },
+  { arbitrary: fc.record({ k: fc.constant('recv' as const), q, max: fc.integer({ min: 1, max: 10 }), vt: fc.constantFrom(0, 5, 20, 40) }), weight: 10 },
+  { arbitrary: fc.record({ k: fc.constant('del' as const), pick: fc.nat() }), weight: 6 },
+  { arbitrary: fc.record({ k: fc.constant('cv' as const), pick: fc.nat(), vt: fc.constantFrom(0, 10, 50) }), weight: 4 },
+  { arbitrary: fc.record({ k: fc.constant('tick' as const), ms: fc.integer({ min: 0, max: 45_000 }) }), weight: 6 },
+  { arbitrary: fc.constant({ k: 'collect' as const }), weight: 1 },
+  { arbitrary: fc.constant({ k: 'serialize' as const }), weight: 1 },
+);
+
+function replay(records: readonly JournalRecord[], image = emptyImage()) {
+  for (const r of records) applyRecord(image, r);
+  return image;
+}
+
+describe(`journal replay (seed ${SEED}, ${RUNS} runs)`, () => {
+  it('replaying the journal over a snapshot taken during the run gives the live store, and so does a store restored from it', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 80 }), async (ops) => {
+        const clock = new ManualClock();
+        const journal = new RecordingJournal();
+        const store = new QueueStore({ clock, journal });
+        const handles: [string, string][] = [];
+        let collected: { at: number; c: Collected } | undefined;
+        let snapshot: JournalRecord[] | undefined;
+        const serialize = (): void => {
+          if (collected === undefined || snapshot !== undefined) return;
+          snapshot = [...snapshotRecords(collected.c, { messages: 0 })].map((j) => JSON.parse(j) as JournalRecord);
+        };
+        try {
+          // Three queues to start with; q1 dead-letters into q0 after two receives.
+          const create = (o: { q: number; vt: number; redrive: number }) => {
+            const Attributes: Record<string, string> = { VisibilityTimeout: String(o.vt) };
+            if (o.redrive < 3 && o.redrive !== o.q) Attributes.RedrivePolicy = JSON.stringify({ deadLetterTargetArn: store.arnOf(QUEUES[o.redrive]!), maxReceiveCount: 2 });
+            return call(store, 'CreateQueue', { QueueName: QUEUES[o.q], Attributes, tags: { team: 'a' } });
+          };
+          await create({ q: 0, vt: 0, redrive: 3 });
+          await create({ q: 1, vt: 10, redrive: 0 });
+          await create({ q: 2, vt: 30, redrive: 3 });
+          for (const o of ops) {
+            switch (o.k) {
+              case 'create': await create(o); break;
+              case 'delq': await call(store, 'DeleteQueue', { QueueUrl: urlOf(QUEUES[o.q]!) }); break;
+              case 'purge': await call(store, 'PurgeQueue', { QueueUrl: urlOf(QUEUES[o.q]!) }); break;
+              case 'attrs': await call(store, 'SetQueueAttributes', { QueueUrl: urlOf(QUEUES[o.q]!), Attributes: { VisibilityTimeout: String(o.vt), MessageRetentionPeriod: String(o.retention) } }); break;
+              case 'tag': await call(store, 'TagQueue', { QueueUrl: urlOf(QUEUES[o.q]!), Tags: { [`k${o.key}`]: 'v' } }); break;
+              case 'untag': await call(store, 'UntagQueue', { QueueUrl: urlOf(QUEUES[o.q]!), TagKeys: [`k${o.key}`] }); break;
+              case 'send':
+                await call(store, 'SendMessageBatch', {
+                  QueueUrl: urlOf(QUEUES[o.q]!),
+                  Entries: Array.from({ length: o.n }, (_, i) => ({ Id: `e${i}`, MessageBody: `body ${i} ✓`, DelaySeconds: o.delay, MessageAttributes: { a: { DataType: 'String', StringValue: 'x' } } })),
+                });
+                break;
+              case 'recv': {
+                const out = await call(store, 'ReceiveMessage', { QueueUrl: urlOf(QUEUES[o.q]!), MaxNumberOfMessages: o.max, VisibilityTimeout: o.vt, WaitTimeSeconds: 0 });
+                for (const m of (out?.Messages ?? []) as { ReceiptHandle: string }[]) handles.push([QUEUES[o.q]!, m.ReceiptHandle]);
+                break;
+              }
+              case 'del': case 'cv': {
+                if (handles.length === 0) break;
+                const [name, handle] = handles[o.pick % handles.length]!;
+                if (o.k === 'del') await call(store, 'DeleteMessage', { QueueUrl: urlOf(name), ReceiptHandle: handle });
+                else await call(store, 'ChangeMessageVisibility', { QueueUrl: urlOf(name), ReceiptHandle: handle, VisibilityTimeout: o.vt });
+                break;
+              }
+              case 'tick': await clock.advance(o.ms); break;
+              case 'collect': if (collected === undefined) collected = { at: journal.records.length, c: collect(store) }; break;
+              case 'serialize': serialize(); break;
+            }
+          }
+          serialize();
+          const live = normalize(captureImage(store), clock.now());
+          assert.deepEqual(normalize(replay(journal.records), clock.now()), live, 'whole journal from nothing');
+          if (collected !== undefined) {
+            const image = replay(journal.records.slice(collected.at), replay(snapshot!.filter((r) => r.t !== 'end')));
+            assert.deepEqual(normalize(image, clock.now()), live, 'journal since the snapshot, over the snapshot');
+          }
+          const restored = new QueueStore({ clock });
+          try {
+            restoreStore(restored, replay(journal.records));
+            assert.deepEqual(normalize(captureImage(restored), clock.now()), live, 'a store restored from the journal');
+          } finally {
+            restored.close();
+          }
+        } finally {
+          store.close();
+        }
+      }),
+      { seed: SEED, numRuns: RUNS },
+    );
+  });
+});
