@@ -36,7 +36,7 @@ export const EXIT_CODE_TABLE: ReadonlyArray<readonly [ExitCode, string]> = [
   [ExitCode.Usage, 'bad flags, environment or input (including no AWS region or credentials)'],
   [ExitCode.Unavailable, 'SQS unreachable, or it refused our credentials'],
   [ExitCode.MissingQueue, 'queue missing (run sqsdemo setup)'],
-  [ExitCode.CannotListen, 'cannot listen: the port is taken or not allowed'],
+  [ExitCode.CannotListen, 'cannot listen: the port is taken or not allowed, or the --data-dir is held by another process'],
   [ExitCode.WriterUnavailable, 'load: the writer (--url) is unreachable'],
   [ExitCode.Internal, 'internal error (a bug: please report it)'],
   [ExitCode.Interrupted, 'a second Ctrl-C: stopped without draining'],

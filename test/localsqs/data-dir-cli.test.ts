@@ -15,7 +15,7 @@ function client(endpoint: string): SQSClient {
 }
 
 describe('sqsdemo sqs --data-dir', { concurrency: true }, () => {
-  it('keeps queues and messages across a stop (SQSDEMO_DATA_DIR), and refuses a second process on the same dir with exit 3', async () => {
+  it('keeps queues and messages across a stop (SQSDEMO_DATA_DIR), and refuses a second process on the same dir with exit 5 (held by another process, like a taken port)', async () => {
     const dir = join(root, 'a');
     const env = { SQSDEMO_DATA_DIR: dir };
     const first = spawnSqsdemo(['sqs', '--port', '0'], { env });
@@ -26,7 +26,7 @@ describe('sqsdemo sqs --data-dir', { concurrency: true }, () => {
     await c.send(new SendMessageCommand({ QueueUrl, MessageBody: 'survives' }));
     c.destroy();
     const second = await runSqsdemo(['sqs', '--port', '0', '--data-dir', dir]);
-    assert.equal(second.code, 3);
+    assert.equal(second.code, 5);
     assert.match(second.stderr, new RegExp(`data dir .* is in use by process ${first.child.pid}`));
     const stopped = await first.stop('SIGTERM');
     assert.equal(stopped.code, 0, stopped.stderr);

@@ -1,7 +1,7 @@
 /**
  * One process per data dir: a LOCK file holding the owner's pid, created
  * exclusively. A lock left by a process that is gone (kill -9, power cut) is
- * taken over; one held by a live process is a clear error (exit 3).
+ * taken over; one held by a live process is a clear error (exit 5, like a taken port).
  */
 import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,7 +30,7 @@ const held = new Set<string>();
 export function lockDataDir(dir: string): DirLock {
   const path = join(dir, LOCK_FILE);
   if (held.has(path)) {
-    throw new SqsdemoError(`data dir ${dir} is in use by process ${process.pid} (this one)`, 'E_DATA_DIR_LOCKED', ExitCode.Unavailable, 'use another --data-dir');
+    throw new SqsdemoError(`data dir ${dir} is in use by process ${process.pid} (this one)`, 'E_DATA_DIR_LOCKED', ExitCode.CannotListen, 'use another --data-dir');
   }
   let tookOverFrom: number | undefined;
   for (let attempt = 0; ; attempt++) {
@@ -51,7 +51,7 @@ export function lockDataDir(dir: string): DirLock {
       throw new SqsdemoError(
         `data dir ${dir} is in use by process ${owner}`,
         'E_DATA_DIR_LOCKED',
-        ExitCode.Unavailable,
+        ExitCode.CannotListen,
         `stop that sqsdemo sqs first, or use another --data-dir (if no such process runs, delete ${path})`,
       );
     }
