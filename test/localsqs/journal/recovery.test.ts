@@ -277,10 +277,10 @@ describe('data dir recovery', () => {
     }
   });
 
-  it('one process per data dir: a live owner is a clear error (exit 3); a dead owner\'s lock is taken over', async () => {
+  it('one process per data dir: a live owner is a clear error (exit 5, like a taken port); a dead owner\'s lock is taken over', async () => {
     const dir = newDir();
     const first = await open(dir);
-    await assert.rejects(open(dir), (err: unknown) => err instanceof SqsdemoError && err.code === 'E_DATA_DIR_LOCKED' && err.exitCode === 3 && err.message.includes(String(process.pid)));
+    await assert.rejects(open(dir), (err: unknown) => err instanceof SqsdemoError && err.code === 'E_DATA_DIR_LOCKED' && err.exitCode === 5 && err.message.includes(String(process.pid)));
     await first.close();
     const dead = spawnSync(process.execPath, ['-e', '0']).pid;
     writeFileSync(join(dir, 'LOCK'), `${dead}\n`);
