@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { redrive, type RedriveEvent } from '../../src/sqs/redrive.js';
 import { systemClock } from '../../src/util/clock.js';
 import { startTestSqs, type TestSqs } from '../helpers/sqs.js';
-import { runSqsdemo } from '../helpers/cli.js';
+import { runSqsdemo, spawnSqsdemo } from '../helpers/cli.js';
 import { deadLetter, depth, drain } from './dead-letter.js';
 
 const bodies = (n: number, prefix = 'm'): string[] => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
@@ -89,6 +89,20 @@ describe('redrive', { timeout: 60_000 }, () => {
     const events = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; moved?: number });
     assert.deepEqual(events.map((e) => e.type).filter((t) => t !== 'progress'), ['start', 'done']);
     assert.equal(events.at(-1)?.moved, 3);
+  });
+
+  it('SIGINT cancels the move task and exits 0 with what was moved', async () => {
+    const sqs = await start();
+    await deadLetter(sqs, bodies(20));
+    const flags = ['--endpoint', sqs.endpoint, '--queue', sqs.config.queueName, '--dlq', sqs.config.dlqName];
+    const proc = spawnSqsdemo(['redrive', ...flags, '--rate', '1']);
+    await proc.waitFor(/moved \d+\/20/);
+    const result = await proc.stop('SIGINT');
+    assert.equal(result.code, 0, result.stderr);
+    const m = result.stdout.match(/cancelled after moving (\d+) of 20/);
+    assert.ok(m, result.stdout);
+    assert.equal(await depth(sqs.client, sqs.queueUrl), Number(m[1]));
+    assert.equal(await depth(sqs.client, sqs.dlqUrl), 20 - Number(m[1]));
   });
 
   describe('exit codes', () => {
