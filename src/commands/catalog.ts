@@ -24,6 +24,7 @@ export const SUMMARIES = {
   work: 'the queue-reader: receive, process, delete (retries and dead-letters failures)',
   load: 'the load client: POST messages to the writer, one malformed per batch, count the answers',
   dash: 'run the whole pipeline (local SQS, writer, reader, load) and draw it live',
+  redrive: "move the dead-letter queue's messages back to the main queue (a move task where SQS has it)",
   report: "draw the reader's data log (work --data-log) as an HTML report of processing quality",
 } as const;
 
@@ -35,6 +36,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'work', summary: SUMMARIES.work, load: async () => (await import('./work.js')).registerWork },
   { name: 'load', summary: SUMMARIES.load, load: async () => (await import('./load.js')).registerLoad },
   { name: 'dash', summary: SUMMARIES.dash, load: async () => (await import('./dash.js')).registerDash },
+  { name: 'redrive', summary: SUMMARIES.redrive, load: async () => (await import('./redrive.js')).registerRedrive },
   { name: 'report', summary: SUMMARIES.report, load: async () => (await import('./report.js')).registerReport },
 ];
 

@@ -21,6 +21,8 @@ export interface DashControls {
   changeRate(dir: 1 | -1): void;
   /** Write the report of this run (the `r` key); absent when there is no data log. */
   writeReport?(): void;
+  /** Move the dead-letter queue's messages back to the main queue (the `d` key); absent in tests that do not offer it. */
+  redrive?(): void;
 }
 
 export interface AppProps {
@@ -52,6 +54,7 @@ export function App({ store, controls, size }: AppProps) {
       else if (input === '-' || input === '_') controls.changeRate(-1);
       else if (input === '?' || input === 'h') setHelp(true);
       else if ((input === 'r' || input === 'R') && controls.writeReport) controls.writeReport();
+      else if ((input === 'd' || input === 'D') && controls.redrive) controls.redrive();
     },
     { isActive: isRawModeSupported === true },
   );
@@ -75,7 +78,7 @@ export function App({ store, controls, size }: AppProps) {
           <ClientPane load={load} log={state.clientLog} child={state.children.load} width={right} height={paneHeight} />
         </Box>
       )}
-      <Footer width={width} paused={load?.paused ?? false} rate={load?.rate} warning={state.warnings.at(-1)} report={controls.writeReport !== undefined} />
+      <Footer width={width} paused={load?.paused ?? false} rate={load?.rate} warning={state.redrive ?? state.warnings.at(-1)} report={controls.writeReport !== undefined} redrive={controls.redrive !== undefined} />
     </Box>
   );
 }

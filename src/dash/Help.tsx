@@ -9,6 +9,7 @@ const LINES: readonly string[] = [
   '  p        pause / resume the load client',
   '  + / -    raise / lower the load rate (requests per second)',
   '  r        write the report of this run (HTML; the footer shows its path)',
+  "  d        move the dead-letter queue's messages back (sqsdemo redrive)",
   '  ?        this help (any key closes it)',
   '',
   'Panes',

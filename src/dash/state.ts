@@ -108,6 +108,8 @@ export interface DashState {
   readonly series: Series;
   /** Recent warn events, "role: message". */
   readonly warnings: readonly string[];
+  /** The `d` key's redrive: its latest progress or outcome line, shown in the footer. */
+  readonly redrive?: string;
   /** Set once quitting started; the header says so. */
   readonly stopping: boolean;
   /** The pipeline runs on FIFO queues (dash --fifo): the header shows it and work's order violations. */
@@ -120,7 +122,8 @@ export type DashAction =
   | { readonly kind: 'stderr'; readonly name: ChildName; readonly line: string }
   | { readonly kind: 'queues'; readonly depth: QueueDepth }
   | { readonly kind: 'baseline'; readonly depth: QueueDepth }
-  | { readonly kind: 'stopping' };
+  | { readonly kind: 'stopping' }
+  | { readonly kind: 'redrive'; readonly line: string };
 
 /** Lines kept per log pane (enough for a tall terminal). */
 export const LOG_LINES = 200;
@@ -159,6 +162,8 @@ export function reduce(state: DashState, action: DashAction): DashState {
       return { ...state, baseline: action.depth };
     case 'stopping':
       return { ...state, stopping: true };
+    case 'redrive':
+      return { ...state, redrive: action.line };
   }
 }
 

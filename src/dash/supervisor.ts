@@ -6,7 +6,7 @@
  * crashes is shown as crashed and never restarted silently; the others go on.
  */
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { Env } from '../config.js';
+import type { Env, SqsConfig } from '../config.js';
 import { SqsUnavailableError } from '../errors.js';
 import { createSqsClient } from '../sqs/client.js';
 import { toSqsdemoError } from '../sqs/errors.js';
@@ -34,6 +34,8 @@ export interface Supervisor {
   changeRate(dir: 1 | -1): void;
   /** Stop everything in order; resolves after the final queue poll and the endpoint's exit. Idempotent. */
   stop(): Promise<void>;
+  /** The SQS client and where it points, once setup ran (the `d` key's redrive uses them); undefined before. */
+  sqs(): { readonly client: SQSClient; readonly config: SqsConfig } | undefined;
 }
 
 export function createSupervisor(config: DashConfig, store: DashStore, env: Env): Supervisor {
@@ -41,6 +43,7 @@ export function createSupervisor(config: DashConfig, store: DashStore, env: Env)
   const readyWaiters = new Map<ChildName, (url: string | undefined) => void>();
   const poller = new AbortController();
   let client: SQSClient | undefined;
+  let clientConfig: SqsConfig | undefined;
   let urls: QueueUrls | undefined;
   let pollDone: Promise<void> = Promise.resolve();
   let paused = false;
@@ -86,6 +89,7 @@ export function createSupervisor(config: DashConfig, store: DashStore, env: Env)
   async function setUp(endpoint: string | undefined): Promise<void> {
     const sqsConfig = endpoint !== undefined ? { ...config.sqs, endpoint } : config.sqs;
     client = createSqsClient(sqsConfig, { maxSockets: 4 });
+    clientConfig = sqsConfig;
     store.dispatch({ kind: 'child', name: 'setup', status: 'running' });
     try {
       const report = await ensureTopology(
@@ -165,6 +169,10 @@ export function createSupervisor(config: DashConfig, store: DashStore, env: Env)
     changeRate(dir) {
       rate = stepRate(store.getState().load?.rate ?? rate, dir);
       sendControl({ cmd: 'rate', rate });
+    },
+
+    sqs() {
+      return client && urls && clientConfig && !stopping ? { client, config: clientConfig } : undefined;
     },
 
     stop() {

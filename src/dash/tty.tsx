@@ -10,7 +10,9 @@ import type { CommandContext } from '../context.js';
 import { aborted, sleep } from '../util/abort.js';
 import { App } from './App.js';
 import type { DashConfig } from './config.js';
+import { createRedriveKey } from './redrive-key.js';
 import { writeRunReport } from './report-key.js';
+import { systemClock } from '../util/clock.js';
 import type { DashStore } from './store.js';
 import type { Supervisor } from './supervisor.js';
 
@@ -36,8 +38,16 @@ export async function runTty(config: DashConfig, ctx: CommandContext, store: Das
       (err: unknown) => say(`report failed: ${(err as Error).message}`),
     );
   };
+  // The `d` key: progress and outcome in the footer; quitting cancels it before the roles stop.
+  const redriveKey = createRedriveKey({ sqs: () => supervisor.sqs(), show: (line) => store.dispatch({ kind: 'redrive', line }), clock: systemClock });
   ctx.stdout.write(ENTER_ALT);
-  const controls = { quit, togglePause: () => supervisor.togglePause(), changeRate: (d: 1 | -1) => supervisor.changeRate(d), ...(config.dataLog !== undefined ? { writeReport } : {}) };
+  const controls = {
+    quit,
+    togglePause: () => supervisor.togglePause(),
+    changeRate: (d: 1 | -1) => supervisor.changeRate(d),
+    redrive: () => void redriveKey.press(),
+    ...(config.dataLog !== undefined ? { writeReport } : {}),
+  };
   const app = render(<App store={store} controls={controls} />, {
     stdout: ctx.stdout as NodeJS.WriteStream,
     stdin: ctx.stdin as NodeJS.ReadStream,
@@ -57,6 +67,7 @@ export async function runTty(config: DashConfig, ctx: CommandContext, store: Das
     await Promise.race(ends);
   } finally {
     stopTimer.abort();
+    await redriveKey.stop();
     await supervisor.stop();
     store.flush();
     await new Promise((r) => setTimeout(r, 150)); // let the last frame show the stopped roles

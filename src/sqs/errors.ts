@@ -119,3 +119,20 @@ export function classifySqsError(err: unknown): SqsErrorClass {
   if (e?.$fault === 'client' && ENTRY_FAULTS.test(e.name ?? '')) return 'sender';
   return 'fatal';
 }
+
+const UNKNOWN_ACTION = new Set(['InvalidAction', 'UnknownOperationException', 'UnknownOperation', 'NotImplemented', 'NotImplementedException']);
+
+/**
+ * True when the engine does not have the action called (e.g. StartMessageMoveTask on
+ * moto, which answers an HTML 500 page, or an emulator's InvalidAction/unknown operation),
+ * as opposed to SQS refusing this call (UnsupportedOperation: a task is already running).
+ */
+export function isUnsupportedAction(err: unknown): boolean {
+  const e = err as AwsLikeError | undefined;
+  if (!e || typeof e !== 'object' || isNetworkError(err)) return false;
+  if (UNKNOWN_ACTION.has(e.name ?? '') || UNKNOWN_ACTION.has(e.Code ?? '')) return true;
+  const status = e.$metadata?.httpStatusCode;
+  if (status === 501) return true;
+  // A 5xx whose body is not an SQS error at all (the SDK could not deserialize it).
+  return status !== undefined && status >= 500 && (e.name === 'SyntaxError' || /Deserialization error/i.test(e.message ?? ''));
+}

@@ -10,7 +10,7 @@ import type { SqsdemoProcess } from '../helpers/cli.js';
 import { buildBinary, NOISE, waitForEvent, type BuiltBinary } from './binary.js';
 
 /** Every role the executable has: a binary missing one fails, it is not skipped. */
-const COMMANDS = ['sqs', 'setup', 'serve', 'work', 'load', 'dash', 'report'] as const;
+const COMMANDS = ['sqs', 'setup', 'serve', 'work', 'load', 'dash', 'redrive', 'report'] as const;
 
 describe('the single executable (npm run build)', { timeout: 120_000 }, () => {
   let bin: BuiltBinary;
@@ -25,7 +25,7 @@ describe('the single executable (npm run build)', { timeout: 120_000 }, () => {
     bin?.remove();
   });
 
-  it('prints --help listing exactly the seven commands (six roles and report), and nothing on stderr', async () => {
+  it('prints --help listing exactly the eight commands (six roles, redrive and report), and nothing on stderr', async () => {
     const result = await bin.run(['--help']);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /^Usage: sqsdemo /);
