@@ -76,6 +76,8 @@ describe('dash screen', () => {
     const help = await frameShows(lastFrame, /Keys/);
     assert.match(help, /pause \/ resume the load/);
     assert.doesNotMatch(help, /…/, 'every help line fits 80 columns');
+    for (const key of ['q ', 'p ', 'r ', 'd ', '? ']) assert.match(help, new RegExp(`\\s${key.replace('?', '\\?')}`), `the help names ${key.trim()}`);
+    assert.match(help, /hold exactly\./, 'the whole help fits 80x24, its last line included');
     stdin.write('q');
     await frameShows(lastFrame, /HTTP log/);
     assert.deepEqual(controls.calls, []);
