@@ -1,9 +1,14 @@
 /**
- * The on-disk form shared by journal segments and snapshots: a sequence of
- * frames, each `u32le length | u32le CRC-32 of the payload | payload` where the
- * payload is one record as UTF-8 JSON. A torn or corrupted frame (short header,
- * length past the end, CRC mismatch, JSON that does not parse) ends the valid
- * prefix of a file.
+ * The on-disk form shared by journal segments and snapshots (format 2): a file
+ * header `SQSJ | u8 version | 3 zero bytes`, then group frames, each
+ * `u32le length | u32le CRC-32 of the payload | payload`, where the payload is
+ * the records of one group write, each `u32le length | record as UTF-8 JSON`.
+ * One CRC per group (not per record): a group is written by one write(), so it
+ * is whole or torn as a unit. A torn or corrupted frame (short header, length
+ * past the end, CRC mismatch, a record that does not parse) ends the valid
+ * prefix of a file; every record of every earlier frame is kept. A file of
+ * another format (no header: format 1, or another version) is refused with a
+ * clear error, never misread.
  *
  * Records (`t` is the kind):
  *   q   {q: QueueRecord}            queue created or changed (whole record)
@@ -20,9 +25,19 @@ import * as zlib from 'node:zlib';
 import type { StoredMessage } from '../message.js';
 import type { MessageQueue } from '../queue.js';
 
+import { ExitCode, SqsdemoError } from '../../errors.js';
+
+export const FORMAT_VERSION = 2;
+/** `SQSJ`, the format version, 3 zero bytes: the first bytes of every segment and snapshot. */
+export const FILE_HEADER = Buffer.from([0x53, 0x51, 0x53, 0x4a, FORMAT_VERSION, 0, 0, 0]);
+/** A group frame's header: u32 length + u32 CRC-32. */
 export const FRAME_HEADER = 8;
-/** Larger frames are treated as corruption (a message is at most ~1 MiB; JSON escaping grows it at most 6x). */
+/** A record's header inside a group: u32 length. */
+export const RECORD_HEADER = 4;
+/** Larger frames are treated as corruption (writers start a new group past GROUP_CHARS; a message is at most ~1 MiB, JSON escaping grows it at most 6x). */
 export const MAX_FRAME = 64 * 1_048_576;
+/** A group takes no more records once it holds this many UTF-16 units (so its frame stays under MAX_FRAME). */
+export const GROUP_CHARS = 4 * 1_048_576;
 
 const crc32: (data: Uint8Array) => number = typeof (zlib as { crc32?: unknown }).crc32 === 'function'
   ? (data) => (zlib as unknown as { crc32(d: Uint8Array): number }).crc32(data)
@@ -46,14 +61,50 @@ function tableCrc32(data: Uint8Array): number {
 export { tableCrc32 as crc32Fallback };
 export { crc32 };
 
-/** One frame for a record already in JSON. */
-export function frame(json: string): Buffer {
-  const len = Buffer.byteLength(json, 'utf8');
-  const buf = Buffer.allocUnsafe(FRAME_HEADER + len);
-  buf.write(json, FRAME_HEADER, 'utf8');
-  buf.writeUInt32LE(len, 0);
-  buf.writeUInt32LE(crc32(buf.subarray(FRAME_HEADER)), 4);
-  return buf;
+/** Bytes a group of these records may take (a UTF-16 code unit is at most 3 bytes of UTF-8). */
+export function groupRoom(records: number, chars: number): number {
+  return FRAME_HEADER + records * RECORD_HEADER + chars * 3;
+}
+
+/** Write one group frame of records (JSON) into `out` at `at` (room: groupRoom); returns its length. */
+export function writeGroup(out: Buffer, at: number, records: readonly string[], from = 0, to = records.length): number {
+  let pos = at + FRAME_HEADER;
+  for (let i = from; i < to; i++) {
+    const json = records[i]!;
+    const len = out.write(json, pos + RECORD_HEADER, 'utf8');
+    out.writeUInt32LE(len, pos);
+    pos += RECORD_HEADER + len;
+  }
+  out.writeUInt32LE(pos - at - FRAME_HEADER, at);
+  out.writeUInt32LE(crc32(out.subarray(at + FRAME_HEADER, pos)), at + 4);
+  return pos - at;
+}
+
+/** One group frame of records already in JSON. */
+export function group(records: readonly string[]): Buffer {
+  let chars = 0;
+  for (const json of records) chars += json.length;
+  const buf = Buffer.allocUnsafe(groupRoom(records.length, chars));
+  return buf.subarray(0, writeGroup(buf, 0, records));
+}
+
+/**
+ * Check a file's first bytes (`head`, at most FILE_HEADER of them; `size` the file's).
+ * 'ok': a format-2 header; 'torn': a header cut short or damaged (nothing valid in the file).
+ * Throws for a file of another format: refused, never misread.
+ */
+export function checkHeader(head: Buffer, size: number, file: string): 'ok' | 'torn' {
+  if (head.length >= FILE_HEADER.length && head.subarray(0, FILE_HEADER.length).equals(FILE_HEADER)) return 'ok';
+  if (head.length < FILE_HEADER.length && head.equals(FILE_HEADER.subarray(0, head.length))) return 'torn';
+  const hint = 'start with an empty --data-dir (or move this one aside); this sqsdemo cannot read files of another journal format';
+  if (head.length >= 5 && head.subarray(0, 4).equals(FILE_HEADER.subarray(0, 4)) && head[4] !== FORMAT_VERSION) {
+    throw new SqsdemoError(`${file} is journal format ${head[4]}; this sqsdemo reads format ${FORMAT_VERSION}`, 'E_DATA_DIR', ExitCode.Usage, hint);
+  }
+  // Format 1 had no header: it began with a frame u32 length | u32 CRC | '{'.
+  if (head.length >= FRAME_HEADER && size > FRAME_HEADER && head.readUInt32LE(0) > 0 && head.readUInt32LE(0) <= size - FRAME_HEADER) {
+    throw new SqsdemoError(`${file} is not journal format ${FORMAT_VERSION} (written by an earlier sqsdemo, format 1?)`, 'E_DATA_DIR', ExitCode.Usage, hint);
+  }
+  return 'torn';
 }
 
 export interface QueueRecord {
@@ -131,28 +182,37 @@ export interface FrameScan {
 }
 
 /**
- * Decode frames from `buf` (starting at `base` in the file), calling `onRecord`
- * for each valid one, until the buffer ends or a frame is bad. Returns how far
- * it got, and whether it stopped at a partial frame (`need`: read more) or a bad one.
+ * Decode group frames from `buf` (after the file header), calling `onRecord`
+ * for each record of each valid frame, until the buffer ends or a frame is bad
+ * (a bad frame applies none of its records). Returns how far it got, and whether
+ * it stopped at a partial frame (read more) or a bad one.
  */
 export function decodeFrames(buf: Buffer, onRecord: (record: JournalRecord) => void): { used: number; partial: boolean; problem?: string } {
   let off = 0;
+  const records: JournalRecord[] = [];
   while (off < buf.length) {
     if (buf.length - off < FRAME_HEADER) return { used: off, partial: true };
     const len = buf.readUInt32LE(off);
     if (len === 0 || len > MAX_FRAME) return { used: off, partial: false, problem: `frame length ${len} is not plausible` };
     if (buf.length - off - FRAME_HEADER < len) return { used: off, partial: true };
-    const payload = buf.subarray(off + FRAME_HEADER, off + FRAME_HEADER + len);
-    if (crc32(payload) !== buf.readUInt32LE(off + 4)) return { used: off, partial: false, problem: 'checksum mismatch' };
-    let record: JournalRecord;
-    try {
-      record = JSON.parse(payload.toString('utf8')) as JournalRecord;
-    } catch {
-      return { used: off, partial: false, problem: 'record is not JSON' };
+    const end = off + FRAME_HEADER + len;
+    if (crc32(buf.subarray(off + FRAME_HEADER, end)) !== buf.readUInt32LE(off + 4)) return { used: off, partial: false, problem: 'checksum mismatch' };
+    records.length = 0;
+    for (let pos = off + FRAME_HEADER; pos < end;) {
+      const rlen = end - pos >= RECORD_HEADER ? buf.readUInt32LE(pos) : -1;
+      if (rlen <= 0 || rlen > end - pos - RECORD_HEADER) return { used: off, partial: false, problem: 'record length does not fit its frame' };
+      let record: JournalRecord;
+      try {
+        record = JSON.parse(buf.toString('utf8', pos + RECORD_HEADER, pos + RECORD_HEADER + rlen)) as JournalRecord;
+      } catch {
+        return { used: off, partial: false, problem: 'record is not JSON' };
+      }
+      if (record === null || typeof record !== 'object' || typeof record.t !== 'string') return { used: off, partial: false, problem: 'record has no kind' };
+      records.push(record);
+      pos += RECORD_HEADER + rlen;
     }
-    if (record === null || typeof record !== 'object' || typeof record.t !== 'string') return { used: off, partial: false, problem: 'record has no kind' };
-    onRecord(record);
-    off += FRAME_HEADER + len;
+    for (const record of records) onRecord(record);
+    off = end;
   }
   return { used: off, partial: false };
 }

@@ -12,7 +12,7 @@ import { open } from 'node:fs/promises';
 import { MessageState, type StoredMessage } from '../message.js';
 import { Queue } from '../queue.js';
 import type { QueueStore } from '../store.js';
-import { encode, frame } from './codec.js';
+import { FILE_HEADER, GROUP_CHARS, encode, group } from './codec.js';
 import { snapshotPath } from './files.js';
 
 const WRITE_BYTES = 4 * 1_048_576;
@@ -59,19 +59,21 @@ export async function writeSnapshot(dir: string, k: number, collected: Collected
   let messages = 0;
   let ok = false;
   try {
-    let parts: Buffer[] = [];
-    let partBytes = 0;
-    /** True when a write is due (a few MiB collected). */
+    await fh.write(FILE_HEADER);
+    bytes += FILE_HEADER.length;
+    let parts: string[] = [];
+    let partChars = 0;
+    /** True when a write is due (a few MiB collected): one group frame. */
     const push = (json: string): boolean => {
-      const f = frame(json);
-      parts.push(f);
-      partBytes += f.length;
-      return partBytes >= WRITE_BYTES;
+      parts.push(json);
+      partChars += json.length;
+      return partChars >= Math.min(WRITE_BYTES, GROUP_CHARS);
     };
     const flush = async (): Promise<void> => {
-      const buf = Buffer.concat(parts, partBytes);
+      if (parts.length === 0) return;
+      const buf = group(parts);
       parts = [];
-      partBytes = 0;
+      partChars = 0;
       await fh.write(buf);
       bytes += buf.length;
     };

@@ -13,11 +13,11 @@
  *           within NEVER_WRITE_MS (a kill -9 may lose the last 10 ms of
  *           changes); the OS decides when they reach the disk.
  */
-import { closeSync, fdatasync, fsync, openSync, writeSync } from 'node:fs';
+import { closeSync, fdatasync, fstatSync, fsync, openSync, writeSync } from 'node:fs';
 import type { Clock, Timer } from '../../util/clock.js';
 import type { StoredMessage } from '../message.js';
 import type { MessageQueue } from '../queue.js';
-import { FRAME_HEADER, crc32, encode } from './codec.js';
+import { FILE_HEADER, GROUP_CHARS, encode, groupRoom, writeGroup } from './codec.js';
 import type { Journal } from './journal.js';
 
 /** With `never`, records wait at most this long (ms) before they are written. */
@@ -68,7 +68,23 @@ export class JournalWriter implements Journal {
   syncs = 0;
 
   constructor(path: string, private readonly options: WriterOptions) {
-    this.fd = openSync(path, 'a');
+    this.fd = this.openSegment(path);
+  }
+
+  /** Open a segment for appending; a new one starts with the file header. */
+  private openSegment(path: string): number {
+    const fd = openSync(path, 'a');
+    try {
+      this.segmentBytes = fstatSync(fd).size;
+      if (this.segmentBytes === 0) {
+        for (let pos = 0; pos < FILE_HEADER.length;) pos += writeSync(fd, FILE_HEADER, pos, FILE_HEADER.length - pos);
+        this.segmentBytes = FILE_HEADER.length;
+      }
+    } catch (err) {
+      closeSync(fd);
+      throw err;
+    }
+    return fd;
   }
 
   get mode(): FsyncMode {
@@ -125,13 +141,11 @@ export class JournalWriter implements Journal {
    * is fsynced and closed.
    */
   async rotate(path: string, atSwitch: () => void): Promise<void> {
-    const next = openSync(path, 'a');
     await this.drain();
     // No await between the drain's end and the switch: nothing is appended in between.
     while (this.flushing !== undefined || this.pending.length > 0) await this.drain();
     const old = this.fd;
-    this.fd = next;
-    this.segmentBytes = 0;
+    this.fd = this.openSegment(path);
     atSwitch();
     try {
       if (this.dirty) await syncAsync(old, true);
@@ -163,19 +177,19 @@ export class JournalWriter implements Journal {
 
   private async flush(): Promise<void> {
     const records = this.pending;
-    // A UTF-16 code unit is at most 3 bytes of UTF-8.
-    const room = this.pendingChars * 3 + records.length * FRAME_HEADER;
+    const room = groupRoom(records.length, this.pendingChars) + Math.floor(this.pendingChars / GROUP_CHARS) * groupRoom(0, 0);
     const upto = this.appended;
     this.pending = [];
     this.pendingChars = 0;
     if (this.buf.length < room || this.buf.length > 4 * Math.max(room, 1_048_576)) this.buf = Buffer.allocUnsafe(Math.max(room, 1_048_576));
     const out = this.buf;
+    // One frame (one CRC) per group; a very large group is split so no frame passes MAX_FRAME.
     let bytes = 0;
-    for (const json of records) {
-      const len = out.write(json, bytes + FRAME_HEADER, 'utf8');
-      out.writeUInt32LE(len, bytes);
-      out.writeUInt32LE(crc32(out.subarray(bytes + FRAME_HEADER, bytes + FRAME_HEADER + len)), bytes + 4);
-      bytes += FRAME_HEADER + len;
+    for (let from = 0; from < records.length;) {
+      let to = from;
+      for (let chars = 0; to < records.length && (to === from || chars < GROUP_CHARS); to++) chars += records[to]!.length;
+      bytes += writeGroup(out, bytes, records, from, to);
+      from = to;
     }
     try {
       const buf = out.subarray(0, bytes);
