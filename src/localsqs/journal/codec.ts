@@ -2,7 +2,9 @@
  * The on-disk form shared by journal segments and snapshots (format 2): a file
  * header `SQSJ | u8 version | 3 zero bytes`, then group frames, each
  * `u32le length | u32le CRC-32 of the payload | payload`, where the payload is
- * the records of one group write, each `u32le length | record as UTF-8 JSON`.
+ * the records of one group write, each `u32le length | record`. A record is
+ * UTF-8 JSON, or (a message put) `0x00 | u32le n | n bytes of JSON | the body`:
+ * the body as-is, not escaped into JSON a second time.
  * One CRC per group (not per record): a group is written by one write(), so it
  * is whole or torn as a unit. A torn or corrupted frame (short header, length
  * past the end, CRC mismatch, a record that does not parse) ends the valid
@@ -18,8 +20,9 @@
  *   d   {id}                        message deleted
  *   p   {n}                         queue purged
  *   end {queues, messages}          last record of a complete snapshot
- * Messages are written whole with JSON.stringify(StoredMessage): fields added
- * to StoredMessage later persist with no change here.
+ * A message is written with every field of StoredMessage but its heap position
+ * (MESSAGE_FIELDS; a spec fails when StoredMessage has a field not listed), its
+ * body beside the JSON.
  */
 import * as zlib from 'node:zlib';
 import type { StoredMessage } from '../message.js';
@@ -34,6 +37,8 @@ export const FILE_HEADER = Buffer.from([0x53, 0x51, 0x53, 0x4a, FORMAT_VERSION, 
 export const FRAME_HEADER = 8;
 /** A record's header inside a group: u32 length. */
 export const RECORD_HEADER = 4;
+/** A put record's extra header: 0x00 | u32 length of its JSON. */
+export const PUT_HEADER = 5;
 /** Larger frames are treated as corruption (writers start a new group past GROUP_CHARS; a message is at most ~1 MiB, JSON escaping grows it at most 6x). */
 export const MAX_FRAME = 64 * 1_048_576;
 /** A group takes no more records once it holds this many UTF-16 units (so its frame stays under MAX_FRAME). */
@@ -63,15 +68,27 @@ export { crc32 };
 
 /** Bytes a group of these records may take (a UTF-16 code unit is at most 3 bytes of UTF-8). */
 export function groupRoom(records: number, chars: number): number {
-  return FRAME_HEADER + records * RECORD_HEADER + chars * 3;
+  return FRAME_HEADER + records * (RECORD_HEADER + PUT_HEADER) + chars * 3;
 }
 
-/** Write one group frame of records (JSON) into `out` at `at` (room: groupRoom); returns its length. */
-export function writeGroup(out: Buffer, at: number, records: readonly string[], from = 0, to = records.length): number {
+/**
+ * Write one group frame into `out` at `at` (room: groupRoom of the records'
+ * and bodies' lengths); returns its length. `records[i]` is a record's JSON,
+ * `bodies[i]` the body of a put (undefined for other records).
+ */
+export function writeGroup(out: Buffer, at: number, records: readonly string[], bodies: readonly (string | undefined)[], from = 0, to = records.length): number {
   let pos = at + FRAME_HEADER;
   for (let i = from; i < to; i++) {
     const json = records[i]!;
-    const len = out.write(json, pos + RECORD_HEADER, 'utf8');
+    const body = bodies[i];
+    let len: number;
+    if (body === undefined) len = out.write(json, pos + RECORD_HEADER, 'utf8');
+    else {
+      out[pos + RECORD_HEADER] = 0;
+      const n = out.write(json, pos + RECORD_HEADER + PUT_HEADER, 'utf8');
+      out.writeUInt32LE(n, pos + RECORD_HEADER + 1);
+      len = PUT_HEADER + n + out.write(body, pos + RECORD_HEADER + PUT_HEADER + n, 'utf8');
+    }
     out.writeUInt32LE(len, pos);
     pos += RECORD_HEADER + len;
   }
@@ -80,12 +97,22 @@ export function writeGroup(out: Buffer, at: number, records: readonly string[], 
   return pos - at;
 }
 
-/** One group frame of records already in JSON. */
-export function group(records: readonly string[]): Buffer {
+/** One group frame of these records (and bodies, as for writeGroup). */
+export function group(records: readonly string[], bodies: readonly (string | undefined)[]): Buffer {
   let chars = 0;
-  for (const json of records) chars += json.length;
+  for (let i = 0; i < records.length; i++) chars += records[i]!.length + (bodies[i]?.length ?? 0);
   const buf = Buffer.allocUnsafe(groupRoom(records.length, chars));
-  return buf.subarray(0, writeGroup(buf, 0, records));
+  return buf.subarray(0, writeGroup(buf, 0, records, bodies));
+}
+
+/** A record as recovery reads it: its JSON, and for a put its body. */
+export function parseRecord(json: string, body?: string): JournalRecord {
+  const record = JSON.parse(json) as JournalRecord;
+  if (body !== undefined) {
+    if (record?.t !== 'm' || typeof record.m !== 'object' || record.m === null) throw new SyntaxError('a body outside a put record');
+    record.m.body = body;
+  }
+  return record;
 }
 
 /**
@@ -161,12 +188,23 @@ export function queueRecord(queue: MessageQueue): QueueRecord {
   };
 }
 
+/** Every field a put record holds (all of StoredMessage's but heapIndex, and the body, written beside the JSON). */
+export const MESSAGE_FIELDS = [
+  'id', 'body', 'state', 'deadline', 'receiveCount', 'firstReceiveAt', 'md5OfBody', 'sentAt', 'senderId', 'size',
+  'handle', 'deadLetterSourceArn', 'groupId', 'dedupId', 'sequenceNumber', 'attributes', 'md5OfAttributes', 'systemAttributes', 'md5OfSystemAttributes',
+] as const;
+
+const opt = (key: string, value: unknown): string => (value === undefined ? '' : `,"${key}":${JSON.stringify(value)}`);
+
 // The hot path builds JSON by hand around JSON.stringify of the parts (no intermediate objects).
 export const encode = {
   queue: (queue: MessageQueue): string => JSON.stringify({ t: 'q', q: queueRecord(queue) }),
   queueDeleted: (name: string): string => `{"t":"qd","n":${JSON.stringify(name)}}`,
-  /** The whole message: every own field but its heap position (ignored when read back). */
-  put: (queueName: string, msg: StoredMessage): string => `{"t":"m","q":${JSON.stringify(queueName)},"m":${JSON.stringify(msg)}}`,
+  /** A message put, but its body (written beside it): every field of MESSAGE_FIELDS. */
+  put: (queueName: string, msg: StoredMessage): string =>
+    `{"t":"m","q":${JSON.stringify(queueName)},"m":{"id":${JSON.stringify(msg.id)},"state":${msg.state},"deadline":${msg.deadline},"receiveCount":${msg.receiveCount},"firstReceiveAt":${msg.firstReceiveAt},"md5OfBody":${JSON.stringify(msg.md5OfBody)},"sentAt":${msg.sentAt},"senderId":${JSON.stringify(msg.senderId)},"size":${msg.size}${
+      opt('handle', msg.handle)}${opt('deadLetterSourceArn', msg.deadLetterSourceArn)}${opt('groupId', msg.groupId)}${opt('dedupId', msg.dedupId)}${opt('sequenceNumber', msg.sequenceNumber)}${
+      opt('attributes', msg.attributes)}${opt('md5OfAttributes', msg.md5OfAttributes)}${opt('systemAttributes', msg.systemAttributes)}${opt('md5OfSystemAttributes', msg.md5OfSystemAttributes)}}}`,
   update: (msg: StoredMessage): string =>
     `{"t":"u","id":${JSON.stringify(msg.id)},"s":${msg.state},"d":${msg.deadline},"r":${msg.receiveCount},"f":${msg.firstReceiveAt}${msg.handle === undefined ? '' : `,"h":${JSON.stringify(msg.handle)}`}}`,
   remove: (msg: StoredMessage): string => `{"t":"d","id":${JSON.stringify(msg.id)}}`,
@@ -201,9 +239,16 @@ export function decodeFrames(buf: Buffer, onRecord: (record: JournalRecord) => v
     for (let pos = off + FRAME_HEADER; pos < end;) {
       const rlen = end - pos >= RECORD_HEADER ? buf.readUInt32LE(pos) : -1;
       if (rlen <= 0 || rlen > end - pos - RECORD_HEADER) return { used: off, partial: false, problem: 'record length does not fit its frame' };
+      const start = pos + RECORD_HEADER;
       let record: JournalRecord;
       try {
-        record = JSON.parse(buf.toString('utf8', pos + RECORD_HEADER, pos + RECORD_HEADER + rlen)) as JournalRecord;
+        if (buf[start] !== 0) record = JSON.parse(buf.toString('utf8', start, start + rlen)) as JournalRecord;
+        else {
+          const n = rlen >= PUT_HEADER ? buf.readUInt32LE(start + 1) : -1;
+          if (n < 0 || n > rlen - PUT_HEADER) return { used: off, partial: false, problem: 'put record length does not fit its record' };
+          const json = start + PUT_HEADER;
+          record = parseRecord(buf.toString('utf8', json, json + n), buf.toString('utf8', json + n, start + rlen));
+        }
       } catch {
         return { used: off, partial: false, problem: 'record is not JSON' };
       }

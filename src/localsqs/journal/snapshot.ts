@@ -32,17 +32,17 @@ export function collect(store: QueueStore): Collected {
   };
 }
 
-/** The records of a snapshot, as JSON, ending with its end record; messages gone since collected are left out. */
-export function* snapshotRecords(collected: Collected, counted: { messages: number }): Generator<string> {
+/** The records of a snapshot, as [JSON, body of a put], ending with its end record; messages gone since collected are left out. */
+export function* snapshotRecords(collected: Collected, counted: { messages: number }): Generator<readonly [string, string | undefined]> {
   for (const queue of collected.queues) {
-    yield queue.json;
+    yield [queue.json, undefined];
     for (const msg of queue.messages) {
       if (msg.state === MessageState.Gone) continue;
       counted.messages += 1;
-      yield encode.put(queue.name, msg);
+      yield [encode.put(queue.name, msg), msg.body];
     }
   }
-  yield encode.end(collected.queues.length, counted.messages);
+  yield [encode.end(collected.queues.length, counted.messages), undefined];
 }
 
 export interface SnapshotResult {
@@ -62,24 +62,27 @@ export async function writeSnapshot(dir: string, k: number, collected: Collected
     await fh.write(FILE_HEADER);
     bytes += FILE_HEADER.length;
     let parts: string[] = [];
+    let bodies: (string | undefined)[] = [];
     let partChars = 0;
     /** True when a write is due (a few MiB collected): one group frame. */
-    const push = (json: string): boolean => {
+    const push = (json: string, body: string | undefined): boolean => {
       parts.push(json);
-      partChars += json.length;
+      bodies.push(body);
+      partChars += json.length + (body?.length ?? 0);
       return partChars >= Math.min(WRITE_BYTES, GROUP_CHARS);
     };
     const flush = async (): Promise<void> => {
       if (parts.length === 0) return;
-      const buf = group(parts);
+      const buf = group(parts, bodies);
       parts = [];
+      bodies = [];
       partChars = 0;
       await fh.write(buf);
       bytes += buf.length;
     };
     const counted = { messages: 0 };
-    for (const json of snapshotRecords(collected, counted)) {
-      if (push(json)) {
+    for (const [json, body] of snapshotRecords(collected, counted)) {
+      if (push(json, body)) {
         if (aborted()) return undefined;
         await flush(); // other work runs while it is written
       }

@@ -51,6 +51,8 @@ export class JournalWriter implements Journal {
   private segmentBytes = 0;
   /** Records (JSON) waiting for the next group write; framed then, into one reused buffer. */
   private pending: string[] = [];
+  /** The body of each pending put (undefined for other records). */
+  private bodies: (string | undefined)[] = [];
   private pendingChars = 0;
   private buf = Buffer.allocUnsafe(1_048_576);
   /** Records appended / written (and fsynced with `always`). */
@@ -94,7 +96,7 @@ export class JournalWriter implements Journal {
   // --- Journal ---
   queue(queue: MessageQueue): void { this.append(encode.queue(queue)); }
   queueDeleted(name: string): void { this.append(encode.queueDeleted(name)); }
-  put(queueName: string, msg: StoredMessage): void { this.append(encode.put(queueName, msg)); }
+  put(queueName: string, msg: StoredMessage): void { this.append(encode.put(queueName, msg), msg.body); }
   update(msg: StoredMessage): void { this.append(encode.update(msg)); }
   remove(msg: StoredMessage): void { this.append(encode.remove(msg)); }
   purge(queueName: string): void { this.append(encode.purge(queueName)); }
@@ -107,10 +109,11 @@ export class JournalWriter implements Journal {
   }
 
   /** Append one record (JSON); it goes out with the next group write. */
-  append(json: string): void {
+  append(json: string, body?: string): void {
     if (this.closed) return;
     this.pending.push(json);
-    this.pendingChars += json.length;
+    this.bodies.push(body);
+    this.pendingChars += json.length + (body === undefined ? 0 : body.length);
     this.appended += 1;
     if (!this.scheduled && this.flushing === undefined) {
       this.scheduled = true;
@@ -177,9 +180,11 @@ export class JournalWriter implements Journal {
 
   private async flush(): Promise<void> {
     const records = this.pending;
+    const bodies = this.bodies;
     const room = groupRoom(records.length, this.pendingChars) + Math.floor(this.pendingChars / GROUP_CHARS) * groupRoom(0, 0);
     const upto = this.appended;
     this.pending = [];
+    this.bodies = [];
     this.pendingChars = 0;
     if (this.buf.length < room || this.buf.length > 4 * Math.max(room, 1_048_576)) this.buf = Buffer.allocUnsafe(Math.max(room, 1_048_576));
     const out = this.buf;
@@ -187,8 +192,8 @@ export class JournalWriter implements Journal {
     let bytes = 0;
     for (let from = 0; from < records.length;) {
       let to = from;
-      for (let chars = 0; to < records.length && (to === from || chars < GROUP_CHARS); to++) chars += records[to]!.length;
-      bytes += writeGroup(out, bytes, records, from, to);
+      for (let chars = 0; to < records.length && (to === from || chars < GROUP_CHARS); to++) chars += records[to]!.length + (bodies[to]?.length ?? 0);
+      bytes += writeGroup(out, bytes, records, bodies, from, to);
       from = to;
     }
     try {

@@ -6,7 +6,7 @@
  */
 import { ACTIONS } from '../../../src/localsqs/actions/index.js';
 import { SqsApiError } from '../../../src/localsqs/errors.js';
-import { encode, type JournalRecord } from '../../../src/localsqs/journal/codec.js';
+import { encode, parseRecord, type JournalRecord } from '../../../src/localsqs/journal/codec.js';
 import type { Image } from '../../../src/localsqs/journal/image.js';
 import type { Journal } from '../../../src/localsqs/journal/journal.js';
 import type { StoredMessage } from '../../../src/localsqs/message.js';
@@ -19,10 +19,10 @@ export const urlOf = (name: string): string => `${BASE}/000000000000/${name}`;
 /** A journal that keeps its records in memory, decoded as recovery would read them. */
 export class RecordingJournal implements Journal {
   readonly records: JournalRecord[] = [];
-  private add(json: string): void { this.records.push(JSON.parse(json) as JournalRecord); }
+  private add(json: string, body?: string): void { this.records.push(parseRecord(json, body)); }
   queue(queue: MessageQueue): void { this.add(encode.queue(queue)); }
   queueDeleted(name: string): void { this.add(encode.queueDeleted(name)); }
-  put(queueName: string, msg: StoredMessage): void { this.add(encode.put(queueName, msg)); }
+  put(queueName: string, msg: StoredMessage): void { this.add(encode.put(queueName, msg), msg.body); }
   update(msg: StoredMessage): void { this.add(encode.update(msg)); }
   remove(msg: StoredMessage): void { this.add(encode.remove(msg)); }
   purge(queueName: string): void { this.add(encode.purge(queueName)); }
