@@ -3,8 +3,10 @@
  * header `SQSJ | u8 version | 3 zero bytes`, then group frames, each
  * `u32le length | u32le CRC-32 of the payload | payload`, where the payload is
  * the records of one group write, each `u32le length | record`. A record is
- * UTF-8 JSON, or (a message put) `0x00 | u32le n | n bytes of JSON | the body`:
- * the body as-is, not escaped into JSON a second time.
+ * UTF-8 JSON (it starts with '{'), or binary for the hot ones:
+ *   put     0x00 | u32 n | n bytes of JSON {t:'m', q, m} | the body as-is (not escaped into JSON)
+ *   update  0x01 | u8 state | u8 has handle | f64 deadline | f64 firstReceiveAt | u32 receiveCount | u32 n | id (n bytes) | handle
+ *   delete  0x02 | id
  * One CRC per group (not per record): a group is written by one write(), so it
  * is whole or torn as a unit. A torn or corrupted frame (short header, length
  * past the end, CRC mismatch, a record that does not parse) ends the valid
@@ -12,7 +14,7 @@
  * another format (no header: format 1, or another version) is refused with a
  * clear error, never misread.
  *
- * Records (`t` is the kind):
+ * Records as recovery reads them (`t` is the kind; m, u and d are binary on disk):
  *   q   {q: QueueRecord}            queue created or changed (whole record)
  *   qd  {n}                         queue deleted
  *   m   {q, m: message}             message sent / dead-lettered into queue q (whole record)
@@ -37,8 +39,6 @@ export const FILE_HEADER = Buffer.from([0x53, 0x51, 0x53, 0x4a, FORMAT_VERSION, 
 export const FRAME_HEADER = 8;
 /** A record's header inside a group: u32 length. */
 export const RECORD_HEADER = 4;
-/** A put record's extra header: 0x00 | u32 length of its JSON. */
-export const PUT_HEADER = 5;
 /** Larger frames are treated as corruption (writers start a new group past GROUP_CHARS; a message is at most ~1 MiB, JSON escaping grows it at most 6x). */
 export const MAX_FRAME = 64 * 1_048_576;
 /** A group takes no more records once it holds this many UTF-16 units (so its frame stays under MAX_FRAME). */
@@ -66,43 +66,131 @@ function tableCrc32(data: Uint8Array): number {
 export { tableCrc32 as crc32Fallback };
 export { crc32 };
 
-/** Bytes a group of these records may take (a UTF-16 code unit is at most 3 bytes of UTF-8). */
-export function groupRoom(records: number, chars: number): number {
-  return FRAME_HEADER + records * (RECORD_HEADER + PUT_HEADER) + chars * 3;
-}
+const KIND_JSON = 0;
+const KIND_PUT = 1;
+const KIND_UPDATE = 2;
+const KIND_DELETE = 3;
+/** First byte of a binary record (JSON records start with '{'). */
+const TAG_PUT = 0;
+const TAG_UPDATE = 1;
+const TAG_DELETE = 2;
+/** The most bytes a record's own header takes past RECORD_HEADER (an update's: tag, state, has-handle, 2 x f64, 2 x u32). */
+const MAX_RECORD_EXTRA = 27;
 
 /**
- * Write one group frame into `out` at `at` (room: groupRoom of the records'
- * and bodies' lengths); returns its length. `records[i]` is a record's JSON,
- * `bodies[i]` the body of a put (undefined for other records).
+ * Records waiting for a group write, kept compact (no JSON for updates and
+ * deletes, no copy of a body) and encoded straight into the write buffer. The
+ * values of an update are taken when it is appended, not when it is written.
  */
-export function writeGroup(out: Buffer, at: number, records: readonly string[], bodies: readonly (string | undefined)[], from = 0, to = records.length): number {
-  let pos = at + FRAME_HEADER;
-  for (let i = from; i < to; i++) {
-    const json = records[i]!;
-    const body = bodies[i];
-    let len: number;
-    if (body === undefined) len = out.write(json, pos + RECORD_HEADER, 'utf8');
-    else {
-      out[pos + RECORD_HEADER] = 0;
-      const n = out.write(json, pos + RECORD_HEADER + PUT_HEADER, 'utf8');
-      out.writeUInt32LE(n, pos + RECORD_HEADER + 1);
-      len = PUT_HEADER + n + out.write(body, pos + RECORD_HEADER + PUT_HEADER + n, 'utf8');
-    }
-    out.writeUInt32LE(len, pos);
-    pos += RECORD_HEADER + len;
+export class RecordBuffer {
+  private readonly kinds: number[] = [];
+  /** JSON (json, put) or the message id (update, delete). */
+  private readonly strs: string[] = [];
+  /** A put's body, an update's receipt handle. */
+  private readonly extras: (string | undefined)[] = [];
+  /** An update's state, deadline, receiveCount, firstReceiveAt. */
+  private readonly nums: number[] = [];
+  /** UTF-16 units of every string held. */
+  chars = 0;
+
+  get length(): number {
+    return this.kinds.length;
   }
-  out.writeUInt32LE(pos - at - FRAME_HEADER, at);
-  out.writeUInt32LE(crc32(out.subarray(at + FRAME_HEADER, pos)), at + 4);
-  return pos - at;
+
+  json(json: string): void {
+    this.add(KIND_JSON, json, undefined);
+  }
+
+  put(queueName: string, msg: StoredMessage): void {
+    this.add(KIND_PUT, encode.put(queueName, msg), msg.body);
+  }
+
+  update(msg: StoredMessage): void {
+    this.add(KIND_UPDATE, msg.id, msg.handle);
+    this.nums.push(msg.state, msg.deadline, msg.receiveCount, msg.firstReceiveAt);
+  }
+
+  remove(msg: StoredMessage): void {
+    this.add(KIND_DELETE, msg.id, undefined);
+  }
+
+  /** Bytes writeTo may take (a UTF-16 code unit is at most 3 bytes of UTF-8; a frame header per GROUP_CHARS). */
+  room(): number {
+    return (Math.floor(this.chars / GROUP_CHARS) + 1) * FRAME_HEADER + this.kinds.length * (RECORD_HEADER + MAX_RECORD_EXTRA) + this.chars * 3;
+  }
+
+  /** Write every record into `out` at `at` (room: room()) as group frames, a new frame once one holds GROUP_CHARS; returns the bytes written. */
+  writeTo(out: Buffer, at: number): number {
+    const { kinds, strs, extras, nums } = this;
+    let frame = at;
+    let pos = frame + FRAME_HEADER;
+    let chars = 0;
+    let n = 0;
+    for (let i = 0; i < kinds.length; i++) {
+      const str = strs[i]!;
+      const extra = extras[i];
+      const start = pos + RECORD_HEADER;
+      let end: number;
+      switch (kinds[i]) {
+        case KIND_JSON:
+          end = start + out.write(str, start, 'utf8');
+          break;
+        case KIND_PUT: {
+          out[start] = TAG_PUT;
+          const len = out.write(str, start + 5, 'utf8');
+          out.writeUInt32LE(len, start + 1);
+          end = start + 5 + len + out.write(extra!, start + 5 + len, 'utf8');
+          break;
+        }
+        case KIND_UPDATE: {
+          out[start] = TAG_UPDATE;
+          out[start + 1] = nums[n]!;
+          out[start + 2] = extra === undefined ? 0 : 1;
+          out.writeDoubleLE(nums[n + 1]!, start + 3);
+          out.writeDoubleLE(nums[n + 3]!, start + 11);
+          out.writeUInt32LE(nums[n + 2]!, start + 19);
+          n += 4;
+          const idLen = out.write(str, start + 27, 'utf8');
+          out.writeUInt32LE(idLen, start + 23);
+          end = start + 27 + idLen + (extra === undefined ? 0 : out.write(extra, start + 27 + idLen, 'utf8'));
+          break;
+        }
+        default:
+          out[start] = TAG_DELETE;
+          end = start + 1 + out.write(str, start + 1, 'utf8');
+      }
+      out.writeUInt32LE(end - start, pos);
+      pos = end;
+      chars += str.length + (extra === undefined ? 0 : extra.length);
+      if (chars >= GROUP_CHARS && i + 1 < kinds.length) {
+        closeFrame(out, frame, pos);
+        frame = pos;
+        pos = frame + FRAME_HEADER;
+        chars = 0;
+      }
+    }
+    if (pos === frame + FRAME_HEADER) return frame - at;
+    closeFrame(out, frame, pos);
+    return pos - at;
+  }
+
+  /** The records as group frames in a buffer of their own. */
+  toBuffer(): Buffer {
+    const buf = Buffer.allocUnsafe(this.room());
+    return buf.subarray(0, this.writeTo(buf, 0));
+  }
+
+  private add(kind: number, str: string, extra: string | undefined): void {
+    this.kinds.push(kind);
+    this.strs.push(str);
+    this.extras.push(extra);
+    this.chars += str.length + (extra === undefined ? 0 : extra.length);
+  }
 }
 
-/** One group frame of these records (and bodies, as for writeGroup). */
-export function group(records: readonly string[], bodies: readonly (string | undefined)[]): Buffer {
-  let chars = 0;
-  for (let i = 0; i < records.length; i++) chars += records[i]!.length + (bodies[i]?.length ?? 0);
-  const buf = Buffer.allocUnsafe(groupRoom(records.length, chars));
-  return buf.subarray(0, writeGroup(buf, 0, records, bodies));
+function closeFrame(out: Buffer, frame: number, end: number): void {
+  out.writeUInt32LE(end - frame - FRAME_HEADER, frame);
+  out.writeUInt32LE(crc32(out.subarray(frame + FRAME_HEADER, end)), frame + 4);
 }
 
 /** A record as recovery reads it: its JSON, and for a put its body. */
@@ -205,9 +293,6 @@ export const encode = {
     `{"t":"m","q":${JSON.stringify(queueName)},"m":{"id":${JSON.stringify(msg.id)},"state":${msg.state},"deadline":${msg.deadline},"receiveCount":${msg.receiveCount},"firstReceiveAt":${msg.firstReceiveAt},"md5OfBody":${JSON.stringify(msg.md5OfBody)},"sentAt":${msg.sentAt},"senderId":${JSON.stringify(msg.senderId)},"size":${msg.size}${
       opt('handle', msg.handle)}${opt('deadLetterSourceArn', msg.deadLetterSourceArn)}${opt('groupId', msg.groupId)}${opt('dedupId', msg.dedupId)}${opt('sequenceNumber', msg.sequenceNumber)}${
       opt('attributes', msg.attributes)}${opt('md5OfAttributes', msg.md5OfAttributes)}${opt('systemAttributes', msg.systemAttributes)}${opt('md5OfSystemAttributes', msg.md5OfSystemAttributes)}}}`,
-  update: (msg: StoredMessage): string =>
-    `{"t":"u","id":${JSON.stringify(msg.id)},"s":${msg.state},"d":${msg.deadline},"r":${msg.receiveCount},"f":${msg.firstReceiveAt}${msg.handle === undefined ? '' : `,"h":${JSON.stringify(msg.handle)}`}}`,
-  remove: (msg: StoredMessage): string => `{"t":"d","id":${JSON.stringify(msg.id)}}`,
   purge: (name: string): string => `{"t":"p","n":${JSON.stringify(name)}}`,
   end: (queues: number, messages: number): string => `{"t":"end","queues":${queues},"messages":${messages}}`,
 };
@@ -242,13 +327,19 @@ export function decodeFrames(buf: Buffer, onRecord: (record: JournalRecord) => v
       const start = pos + RECORD_HEADER;
       let record: JournalRecord;
       try {
-        if (buf[start] !== 0) record = JSON.parse(buf.toString('utf8', start, start + rlen)) as JournalRecord;
-        else {
-          const n = rlen >= PUT_HEADER ? buf.readUInt32LE(start + 1) : -1;
-          if (n < 0 || n > rlen - PUT_HEADER) return { used: off, partial: false, problem: 'put record length does not fit its record' };
-          const json = start + PUT_HEADER;
-          record = parseRecord(buf.toString('utf8', json, json + n), buf.toString('utf8', json + n, start + rlen));
-        }
+        const tag = buf[start];
+        if (tag === TAG_PUT) {
+          const n = rlen >= 5 ? buf.readUInt32LE(start + 1) : -1;
+          if (n < 0 || n > rlen - 5) return { used: off, partial: false, problem: 'put record length does not fit its record' };
+          record = parseRecord(buf.toString('utf8', start + 5, start + 5 + n), buf.toString('utf8', start + 5 + n, start + rlen));
+        } else if (tag === TAG_UPDATE) {
+          const n = rlen >= 27 ? buf.readUInt32LE(start + 23) : -1;
+          if (n < 0 || n > rlen - 27 || buf[start + 2]! > 1) return { used: off, partial: false, problem: 'update record does not fit its record' };
+          const id = buf.toString('utf8', start + 27, start + 27 + n);
+          const s = buf[start + 1]!, d = buf.readDoubleLE(start + 3), f = buf.readDoubleLE(start + 11), r = buf.readUInt32LE(start + 19);
+          record = buf[start + 2] === 1 ? { t: 'u', id, s, d, r, f, h: buf.toString('utf8', start + 27 + n, start + rlen) } : { t: 'u', id, s, d, r, f };
+        } else if (tag === TAG_DELETE) record = { t: 'd', id: buf.toString('utf8', start + 1, start + rlen) };
+        else record = JSON.parse(buf.toString('utf8', start, start + rlen)) as JournalRecord;
       } catch {
         return { used: off, partial: false, problem: 'record is not JSON' };
       }

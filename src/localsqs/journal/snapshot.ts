@@ -12,7 +12,7 @@ import { open } from 'node:fs/promises';
 import { MessageState, type StoredMessage } from '../message.js';
 import { Queue } from '../queue.js';
 import type { QueueStore } from '../store.js';
-import { FILE_HEADER, GROUP_CHARS, encode, group } from './codec.js';
+import { FILE_HEADER, GROUP_CHARS, RecordBuffer, encode } from './codec.js';
 import { snapshotPath } from './files.js';
 
 const WRITE_BYTES = 4 * 1_048_576;
@@ -32,17 +32,20 @@ export function collect(store: QueueStore): Collected {
   };
 }
 
-/** The records of a snapshot, as [JSON, body of a put], ending with its end record; messages gone since collected are left out. */
-export function* snapshotRecords(collected: Collected, counted: { messages: number }): Generator<readonly [string, string | undefined]> {
+/** The records of a snapshot, added to `out` a few at a time, ending with its end record; messages gone since collected are left out. */
+export function* snapshotRecords(collected: Collected, counted: { messages: number }, out: () => RecordBuffer): Generator<void> {
   for (const queue of collected.queues) {
-    yield [queue.json, undefined];
+    out().json(queue.json);
+    yield;
     for (const msg of queue.messages) {
       if (msg.state === MessageState.Gone) continue;
       counted.messages += 1;
-      yield [encode.put(queue.name, msg), msg.body];
+      out().put(queue.name, msg);
+      yield;
     }
   }
-  yield [encode.end(collected.queues.length, counted.messages), undefined];
+  out().json(encode.end(collected.queues.length, counted.messages));
+  yield;
 }
 
 export interface SnapshotResult {
@@ -61,28 +64,18 @@ export async function writeSnapshot(dir: string, k: number, collected: Collected
   try {
     await fh.write(FILE_HEADER);
     bytes += FILE_HEADER.length;
-    let parts: string[] = [];
-    let bodies: (string | undefined)[] = [];
-    let partChars = 0;
-    /** True when a write is due (a few MiB collected): one group frame. */
-    const push = (json: string, body: string | undefined): boolean => {
-      parts.push(json);
-      bodies.push(body);
-      partChars += json.length + (body?.length ?? 0);
-      return partChars >= Math.min(WRITE_BYTES, GROUP_CHARS);
-    };
+    let parts = new RecordBuffer();
     const flush = async (): Promise<void> => {
       if (parts.length === 0) return;
-      const buf = group(parts, bodies);
-      parts = [];
-      bodies = [];
-      partChars = 0;
+      const buf = parts.toBuffer();
+      parts = new RecordBuffer();
       await fh.write(buf);
       bytes += buf.length;
     };
     const counted = { messages: 0 };
-    for (const [json, body] of snapshotRecords(collected, counted)) {
-      if (push(json, body)) {
+    for (const _ of snapshotRecords(collected, counted, () => parts)) {
+      // A write is due once a few MiB are collected: one group frame.
+      if (parts.chars >= Math.min(WRITE_BYTES, GROUP_CHARS)) {
         if (aborted()) return undefined;
         await flush(); // other work runs while it is written
       }

@@ -17,7 +17,7 @@ import { closeSync, fdatasync, fstatSync, fsync, openSync, writeSync } from 'nod
 import type { Clock, Timer } from '../../util/clock.js';
 import type { StoredMessage } from '../message.js';
 import type { MessageQueue } from '../queue.js';
-import { FILE_HEADER, GROUP_CHARS, encode, groupRoom, writeGroup } from './codec.js';
+import { FILE_HEADER, RecordBuffer, encode } from './codec.js';
 import type { Journal } from './journal.js';
 
 /** With `never`, records wait at most this long (ms) before they are written. */
@@ -49,11 +49,8 @@ const syncAsync = (fd: number, data: boolean): Promise<void> =>
 export class JournalWriter implements Journal {
   private fd: number;
   private segmentBytes = 0;
-  /** Records (JSON) waiting for the next group write; framed then, into one reused buffer. */
-  private pending: string[] = [];
-  /** The body of each pending put (undefined for other records). */
-  private bodies: (string | undefined)[] = [];
-  private pendingChars = 0;
+  /** Records waiting for the next group write; encoded then, into one reused buffer. */
+  private pending = new RecordBuffer();
   private buf = Buffer.allocUnsafe(1_048_576);
   /** Records appended / written (and fsynced with `always`). */
   private appended = 0;
@@ -96,9 +93,21 @@ export class JournalWriter implements Journal {
   // --- Journal ---
   queue(queue: MessageQueue): void { this.append(encode.queue(queue)); }
   queueDeleted(name: string): void { this.append(encode.queueDeleted(name)); }
-  put(queueName: string, msg: StoredMessage): void { this.append(encode.put(queueName, msg), msg.body); }
-  update(msg: StoredMessage): void { this.append(encode.update(msg)); }
-  remove(msg: StoredMessage): void { this.append(encode.remove(msg)); }
+  put(queueName: string, msg: StoredMessage): void {
+    if (this.closed) return;
+    this.pending.put(queueName, msg);
+    this.appended1();
+  }
+  update(msg: StoredMessage): void {
+    if (this.closed) return;
+    this.pending.update(msg);
+    this.appended1();
+  }
+  remove(msg: StoredMessage): void {
+    if (this.closed) return;
+    this.pending.remove(msg);
+    this.appended1();
+  }
   purge(queueName: string): void { this.append(encode.purge(queueName)); }
 
   durable(): Promise<void> | undefined {
@@ -109,11 +118,14 @@ export class JournalWriter implements Journal {
   }
 
   /** Append one record (JSON); it goes out with the next group write. */
-  append(json: string, body?: string): void {
+  append(json: string): void {
     if (this.closed) return;
-    this.pending.push(json);
-    this.bodies.push(body);
-    this.pendingChars += json.length + (body === undefined ? 0 : body.length);
+    this.pending.json(json);
+    this.appended1();
+  }
+
+  /** One record was added to pending: schedule its group write. */
+  private appended1(): void {
     this.appended += 1;
     if (!this.scheduled && this.flushing === undefined) {
       this.scheduled = true;
@@ -180,22 +192,13 @@ export class JournalWriter implements Journal {
 
   private async flush(): Promise<void> {
     const records = this.pending;
-    const bodies = this.bodies;
-    const room = groupRoom(records.length, this.pendingChars) + Math.floor(this.pendingChars / GROUP_CHARS) * groupRoom(0, 0);
+    const room = records.room();
     const upto = this.appended;
-    this.pending = [];
-    this.bodies = [];
-    this.pendingChars = 0;
+    this.pending = new RecordBuffer();
     if (this.buf.length < room || this.buf.length > 4 * Math.max(room, 1_048_576)) this.buf = Buffer.allocUnsafe(Math.max(room, 1_048_576));
     const out = this.buf;
     // One frame (one CRC) per group; a very large group is split so no frame passes MAX_FRAME.
-    let bytes = 0;
-    for (let from = 0; from < records.length;) {
-      let to = from;
-      for (let chars = 0; to < records.length && (to === from || chars < GROUP_CHARS); to++) chars += records[to]!.length + (bodies[to]?.length ?? 0);
-      bytes += writeGroup(out, bytes, records, bodies, from, to);
-      from = to;
-    }
+    const bytes = records.writeTo(out, 0);
     try {
       const buf = out.subarray(0, bytes);
       // Synchronous: a write to the page cache takes microseconds, less than a hop to the thread pool and back.
