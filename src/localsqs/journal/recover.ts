@@ -7,7 +7,7 @@
  */
 import { closeSync, fstatSync, ftruncateSync, openSync, readSync, renameSync, unlinkSync } from 'node:fs';
 import { basename } from 'node:path';
-import { decodeFrames, type JournalRecord } from './codec.js';
+import { FILE_HEADER, checkHeader, decodeFrames, type JournalRecord } from './codec.js';
 import { segmentPath, snapshotPath, listDataDir } from './files.js';
 import { applyRecord, emptyImage, type Image } from './image.js';
 
@@ -46,9 +46,13 @@ export function scanFile(path: string, onRecord: (r: JournalRecord) => void): Sc
   const fd = openSync(path, 'r');
   try {
     const size = fstatSync(fd).size;
+    if (size === 0) return { size, validBytes: 0, records: 0 };
+    const head = Buffer.alloc(Math.min(size, FILE_HEADER.length));
+    readSync(fd, head, 0, head.length, 0);
+    if (checkHeader(head, size, basename(path)) === 'torn') return { size, validBytes: 0, records: 0, problem: 'torn or damaged file header' };
     let carry: Buffer = Buffer.alloc(0);
-    let fileOff = 0; // file offset of carry[0]
-    let readPos = 0;
+    let fileOff = FILE_HEADER.length; // file offset of carry[0]
+    let readPos = FILE_HEADER.length;
     let records = 0;
     const count = (r: JournalRecord): void => {
       records += 1;

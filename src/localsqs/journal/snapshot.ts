@@ -12,7 +12,7 @@ import { open } from 'node:fs/promises';
 import { MessageState, type StoredMessage } from '../message.js';
 import { Queue } from '../queue.js';
 import type { QueueStore } from '../store.js';
-import { encode, frame } from './codec.js';
+import { FILE_HEADER, GROUP_CHARS, RecordBuffer, encode } from './codec.js';
 import { snapshotPath } from './files.js';
 
 const WRITE_BYTES = 4 * 1_048_576;
@@ -32,17 +32,20 @@ export function collect(store: QueueStore): Collected {
   };
 }
 
-/** The records of a snapshot, as JSON, ending with its end record; messages gone since collected are left out. */
-export function* snapshotRecords(collected: Collected, counted: { messages: number }): Generator<string> {
+/** The records of a snapshot, added to `out` a few at a time, ending with its end record; messages gone since collected are left out. */
+export function* snapshotRecords(collected: Collected, counted: { messages: number }, out: () => RecordBuffer): Generator<void> {
   for (const queue of collected.queues) {
-    yield queue.json;
+    out().json(queue.json);
+    yield;
     for (const msg of queue.messages) {
       if (msg.state === MessageState.Gone) continue;
       counted.messages += 1;
-      yield encode.put(queue.name, msg);
+      out().put(queue.name, msg);
+      yield;
     }
   }
-  yield encode.end(collected.queues.length, counted.messages);
+  out().json(encode.end(collected.queues.length, counted.messages));
+  yield;
 }
 
 export interface SnapshotResult {
@@ -59,25 +62,20 @@ export async function writeSnapshot(dir: string, k: number, collected: Collected
   let messages = 0;
   let ok = false;
   try {
-    let parts: Buffer[] = [];
-    let partBytes = 0;
-    /** True when a write is due (a few MiB collected). */
-    const push = (json: string): boolean => {
-      const f = frame(json);
-      parts.push(f);
-      partBytes += f.length;
-      return partBytes >= WRITE_BYTES;
-    };
+    await fh.write(FILE_HEADER);
+    bytes += FILE_HEADER.length;
+    let parts = new RecordBuffer();
     const flush = async (): Promise<void> => {
-      const buf = Buffer.concat(parts, partBytes);
-      parts = [];
-      partBytes = 0;
+      if (parts.length === 0) return;
+      const buf = parts.toBuffer();
+      parts = new RecordBuffer();
       await fh.write(buf);
       bytes += buf.length;
     };
     const counted = { messages: 0 };
-    for (const json of snapshotRecords(collected, counted)) {
-      if (push(json)) {
+    for (const _ of snapshotRecords(collected, counted, () => parts)) {
+      // A write is due once a few MiB are collected: one group frame.
+      if (parts.chars >= Math.min(WRITE_BYTES, GROUP_CHARS)) {
         if (aborted()) return undefined;
         await flush(); // other work runs while it is written
       }

@@ -13,11 +13,11 @@
  *           within NEVER_WRITE_MS (a kill -9 may lose the last 10 ms of
  *           changes); the OS decides when they reach the disk.
  */
-import { closeSync, fdatasync, fsync, openSync, writeSync } from 'node:fs';
+import { closeSync, fdatasync, fstatSync, fsync, openSync, writeSync } from 'node:fs';
 import type { Clock, Timer } from '../../util/clock.js';
 import type { StoredMessage } from '../message.js';
 import type { MessageQueue } from '../queue.js';
-import { FRAME_HEADER, crc32, encode } from './codec.js';
+import { FILE_HEADER, RecordBuffer, encode } from './codec.js';
 import type { Journal } from './journal.js';
 
 /** With `never`, records wait at most this long (ms) before they are written. */
@@ -49,9 +49,8 @@ const syncAsync = (fd: number, data: boolean): Promise<void> =>
 export class JournalWriter implements Journal {
   private fd: number;
   private segmentBytes = 0;
-  /** Records (JSON) waiting for the next group write; framed then, into one reused buffer. */
-  private pending: string[] = [];
-  private pendingChars = 0;
+  /** Records waiting for the next group write; encoded then, into one reused buffer. */
+  private pending = new RecordBuffer();
   private buf = Buffer.allocUnsafe(1_048_576);
   /** Records appended / written (and fsynced with `always`). */
   private appended = 0;
@@ -68,7 +67,23 @@ export class JournalWriter implements Journal {
   syncs = 0;
 
   constructor(path: string, private readonly options: WriterOptions) {
-    this.fd = openSync(path, 'a');
+    this.fd = this.openSegment(path);
+  }
+
+  /** Open a segment for appending; a new one starts with the file header. */
+  private openSegment(path: string): number {
+    const fd = openSync(path, 'a');
+    try {
+      this.segmentBytes = fstatSync(fd).size;
+      if (this.segmentBytes === 0) {
+        for (let pos = 0; pos < FILE_HEADER.length;) pos += writeSync(fd, FILE_HEADER, pos, FILE_HEADER.length - pos);
+        this.segmentBytes = FILE_HEADER.length;
+      }
+    } catch (err) {
+      closeSync(fd);
+      throw err;
+    }
+    return fd;
   }
 
   get mode(): FsyncMode {
@@ -78,9 +93,21 @@ export class JournalWriter implements Journal {
   // --- Journal ---
   queue(queue: MessageQueue): void { this.append(encode.queue(queue)); }
   queueDeleted(name: string): void { this.append(encode.queueDeleted(name)); }
-  put(queueName: string, msg: StoredMessage): void { this.append(encode.put(queueName, msg)); }
-  update(msg: StoredMessage): void { this.append(encode.update(msg)); }
-  remove(msg: StoredMessage): void { this.append(encode.remove(msg)); }
+  put(queueName: string, msg: StoredMessage): void {
+    if (this.closed) return;
+    this.pending.put(queueName, msg);
+    this.appended1();
+  }
+  update(msg: StoredMessage): void {
+    if (this.closed) return;
+    this.pending.update(msg);
+    this.appended1();
+  }
+  remove(msg: StoredMessage): void {
+    if (this.closed) return;
+    this.pending.remove(msg);
+    this.appended1();
+  }
   purge(queueName: string): void { this.append(encode.purge(queueName)); }
 
   durable(): Promise<void> | undefined {
@@ -93,8 +120,12 @@ export class JournalWriter implements Journal {
   /** Append one record (JSON); it goes out with the next group write. */
   append(json: string): void {
     if (this.closed) return;
-    this.pending.push(json);
-    this.pendingChars += json.length;
+    this.pending.json(json);
+    this.appended1();
+  }
+
+  /** One record was added to pending: schedule its group write. */
+  private appended1(): void {
     this.appended += 1;
     if (!this.scheduled && this.flushing === undefined) {
       this.scheduled = true;
@@ -125,13 +156,11 @@ export class JournalWriter implements Journal {
    * is fsynced and closed.
    */
   async rotate(path: string, atSwitch: () => void): Promise<void> {
-    const next = openSync(path, 'a');
     await this.drain();
     // No await between the drain's end and the switch: nothing is appended in between.
     while (this.flushing !== undefined || this.pending.length > 0) await this.drain();
     const old = this.fd;
-    this.fd = next;
-    this.segmentBytes = 0;
+    this.fd = this.openSegment(path);
     atSwitch();
     try {
       if (this.dirty) await syncAsync(old, true);
@@ -163,20 +192,13 @@ export class JournalWriter implements Journal {
 
   private async flush(): Promise<void> {
     const records = this.pending;
-    // A UTF-16 code unit is at most 3 bytes of UTF-8.
-    const room = this.pendingChars * 3 + records.length * FRAME_HEADER;
+    const room = records.room();
     const upto = this.appended;
-    this.pending = [];
-    this.pendingChars = 0;
+    this.pending = new RecordBuffer();
     if (this.buf.length < room || this.buf.length > 4 * Math.max(room, 1_048_576)) this.buf = Buffer.allocUnsafe(Math.max(room, 1_048_576));
     const out = this.buf;
-    let bytes = 0;
-    for (const json of records) {
-      const len = out.write(json, bytes + FRAME_HEADER, 'utf8');
-      out.writeUInt32LE(len, bytes);
-      out.writeUInt32LE(crc32(out.subarray(bytes + FRAME_HEADER, bytes + FRAME_HEADER + len)), bytes + 4);
-      bytes += FRAME_HEADER + len;
-    }
+    // One frame (one CRC) per group; a very large group is split so no frame passes MAX_FRAME.
+    const bytes = records.writeTo(out, 0);
     try {
       const buf = out.subarray(0, bytes);
       // Synchronous: a write to the page cache takes microseconds, less than a hop to the thread pool and back.

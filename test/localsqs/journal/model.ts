@@ -6,7 +6,7 @@
  */
 import { ACTIONS } from '../../../src/localsqs/actions/index.js';
 import { SqsApiError } from '../../../src/localsqs/errors.js';
-import { encode, type JournalRecord } from '../../../src/localsqs/journal/codec.js';
+import { RecordBuffer, decodeFrames, encode, type JournalRecord } from '../../../src/localsqs/journal/codec.js';
 import type { Image } from '../../../src/localsqs/journal/image.js';
 import type { Journal } from '../../../src/localsqs/journal/journal.js';
 import type { StoredMessage } from '../../../src/localsqs/message.js';
@@ -16,16 +16,26 @@ import type { QueueStore } from '../../../src/localsqs/store.js';
 export const BASE = 'http://127.0.0.1:1';
 export const urlOf = (name: string): string => `${BASE}/000000000000/${name}`;
 
-/** A journal that keeps its records in memory, decoded as recovery would read them. */
+/** Records through their bytes: encoded into a group frame and decoded as recovery reads them. */
+export function throughBytes(fill: (b: RecordBuffer) => void): JournalRecord[] {
+  const b = new RecordBuffer();
+  fill(b);
+  const records: JournalRecord[] = [];
+  const res = decodeFrames(b.toBuffer(), (r) => records.push(r));
+  if (res.problem !== undefined || res.partial) throw new Error(`records do not decode: ${res.problem ?? 'partial'}`);
+  return records;
+}
+
+/** A journal that keeps its records in memory, encoded and decoded as the writer and recovery do. */
 export class RecordingJournal implements Journal {
   readonly records: JournalRecord[] = [];
-  private add(json: string): void { this.records.push(JSON.parse(json) as JournalRecord); }
-  queue(queue: MessageQueue): void { this.add(encode.queue(queue)); }
-  queueDeleted(name: string): void { this.add(encode.queueDeleted(name)); }
-  put(queueName: string, msg: StoredMessage): void { this.add(encode.put(queueName, msg)); }
-  update(msg: StoredMessage): void { this.add(encode.update(msg)); }
-  remove(msg: StoredMessage): void { this.add(encode.remove(msg)); }
-  purge(queueName: string): void { this.add(encode.purge(queueName)); }
+  private add(fill: (b: RecordBuffer) => void): void { this.records.push(...throughBytes(fill)); }
+  queue(queue: MessageQueue): void { this.add((b) => b.json(encode.queue(queue))); }
+  queueDeleted(name: string): void { this.add((b) => b.json(encode.queueDeleted(name))); }
+  put(queueName: string, msg: StoredMessage): void { this.add((b) => b.put(queueName, msg)); }
+  update(msg: StoredMessage): void { this.add((b) => b.update(msg)); }
+  remove(msg: StoredMessage): void { this.add((b) => b.remove(msg)); }
+  purge(queueName: string): void { this.add((b) => b.json(encode.purge(queueName))); }
   durable(): undefined { return undefined; }
 }
 

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { SqsdemoError } from '../../../src/errors.js';
-import { FRAME_HEADER, type JournalRecord } from '../../../src/localsqs/journal/codec.js';
+import { FILE_HEADER, FRAME_HEADER, RECORD_HEADER, crc32, type JournalRecord } from '../../../src/localsqs/journal/codec.js';
 import { openDataDir, type DataDir } from '../../../src/localsqs/journal/data-dir.js';
 import { segmentPath } from '../../../src/localsqs/journal/files.js';
 import { applyRecord, captureImage, emptyImage } from '../../../src/localsqs/journal/image.js';
@@ -50,18 +50,27 @@ async function populated(dir: string, clock: ManualClock): Promise<string> {
   return join(dir, seg[0]!);
 }
 
-/** Every record of a file, with the offset where each frame ends. */
-function frames(path: string): { records: JournalRecord[]; ends: number[] } {
+/**
+ * Every record of a file, the offset where the header and each group frame end,
+ * and how many records the file holds up to each of those ends.
+ */
+function frames(path: string): { records: JournalRecord[]; ends: number[]; counts: number[] } {
   const records: JournalRecord[] = [];
-  const ends: number[] = [];
-  let at = 0;
+  const ends: number[] = [FILE_HEADER.length];
+  const counts: number[] = [0];
+  let at = FILE_HEADER.length;
+  let count = 0;
   const buf = readFileSync(path);
   while (at < buf.length) {
-    at += FRAME_HEADER + buf.readUInt32LE(at);
+    const end = at + FRAME_HEADER + buf.readUInt32LE(at);
+    for (let pos = at + FRAME_HEADER; pos < end; pos += RECORD_HEADER + buf.readUInt32LE(pos)) count += 1;
+    at = end;
     ends.push(at);
+    counts.push(count);
   }
   scanFile(path, (r) => records.push(r));
-  return { records, ends };
+  assert.equal(count, records.length);
+  return { records, ends, counts };
 }
 
 function stateOf(records: readonly JournalRecord[], now: number) {
@@ -75,7 +84,7 @@ describe('data dir recovery', () => {
     const clock = new ManualClock();
     const source = newDir();
     const segment = await populated(source, clock);
-    const { records, ends } = frames(segment);
+    const { records, ends, counts } = frames(segment);
     assert.ok(records.length >= 12, `${records.length} records`);
     const size = statSync(segment).size;
     // Every frame boundary and its neighbours, plus random offsets (seeded).
@@ -91,7 +100,7 @@ describe('data dir recovery', () => {
       const whole = ends.filter((e) => e <= offset).length;
       const dd = await open(dir, clock);
       try {
-        assert.deepEqual(normalize(captureImage(dd.store), clock.now()), stateOf(records.slice(0, whole), clock.now()), `cut at ${offset}`);
+        assert.deepEqual(normalize(captureImage(dd.store), clock.now()), stateOf(records.slice(0, whole === 0 ? 0 : counts[whole - 1]), clock.now()), `cut at ${offset}`);
         const kept = whole === 0 ? 0 : ends[whole - 1]!;
         if (kept === offset) assert.deepEqual(dd.recovery.cuts, [], `nothing cut at ${offset}`);
         else assert.deepEqual(dd.recovery.cuts.map((c) => [c.offset, c.bytes]), [[kept, offset - kept]], `cut at ${offset}`);
@@ -107,9 +116,10 @@ describe('data dir recovery', () => {
     const clock = new ManualClock();
     const source = newDir();
     const segment = await populated(source, clock);
-    const { records, ends } = frames(segment);
+    const { records, ends, counts } = frames(segment);
     const size = statSync(segment).size;
-    for (const at of fc.sample(fc.integer({ min: 0, max: size - 1 }), { seed: SEED, numRuns: 30 })) {
+    // Past the file header (a damaged header is its own spec below).
+    for (const at of fc.sample(fc.integer({ min: FILE_HEADER.length, max: size - 1 }), { seed: SEED, numRuns: 30 })) {
       const dir = newDir();
       (await import('node:fs')).mkdirSync(dir);
       const bytes = readFileSync(segment);
@@ -120,12 +130,50 @@ describe('data dir recovery', () => {
       const damaged = ends.findIndex((e) => e > at);
       const dd = await open(dir, clock);
       try {
-        assert.deepEqual(normalize(captureImage(dd.store), clock.now()), stateOf(records.slice(0, damaged), clock.now()), `byte ${at} flipped`);
+        assert.deepEqual(normalize(captureImage(dd.store), clock.now()), stateOf(records.slice(0, counts[damaged - 1]), clock.now()), `byte ${at} flipped`);
         const cuts = dd.recovery.cuts;
-        assert.equal(cuts[0]?.offset, damaged === 0 ? 0 : ends[damaged - 1], `byte ${at}`);
+        assert.equal(cuts[0]?.offset, ends[damaged - 1], `byte ${at}`);
         assert.match(cuts[0]!.reason, /checksum|length|JSON|torn|kind/);
         assert.equal(cuts[1]?.file, 'journal-0000000002.log');
         assert.ok(existsSync(`${segmentPath(dir, 2)}.cut`));
+      } finally {
+        await dd.close();
+      }
+    }
+  });
+
+  it('a file of another journal format is refused with a clear error and left as it is; a damaged header is cut like a torn tail', async () => {
+    const clock = new ManualClock();
+    const segment = await populated(newDir(), clock);
+    const v2 = readFileSync(segment);
+    // Format 1 (no header): u32 length | u32 CRC-32 | JSON, one frame per record.
+    const json = Buffer.from('{"t":"qd","n":"a"}');
+    const v1 = Buffer.alloc(FRAME_HEADER + json.length);
+    v1.writeUInt32LE(json.length, 0);
+    v1.writeUInt32LE(crc32(json), 4);
+    json.copy(v1, FRAME_HEADER);
+    const v3 = Buffer.from(v2);
+    v3[4] = 3;
+    for (const [bytes, format] of [[v1, /format 1/], [v3, /journal format 3; this sqsdemo reads format 2/]] as const) {
+      const dir = newDir();
+      (await import('node:fs')).mkdirSync(dir);
+      writeFileSync(segmentPath(dir, 1), bytes);
+      await assert.rejects(open(dir, clock), (err: unknown) => err instanceof SqsdemoError && err.code === 'E_DATA_DIR' && err.exitCode === 2 && format.test(err.message) && err.message.includes('journal-0000000001.log'));
+      assert.deepEqual(readFileSync(segmentPath(dir, 1)), bytes, 'not cut, not changed');
+      assert.equal(existsSync(join(dir, 'LOCK')), false, 'the lock is released');
+    }
+    // A flipped bit in the magic or the reserved bytes (not the version): nothing in the file is trusted, it is cut.
+    for (const at of [0, 3, 5, 7]) {
+      const dir = newDir();
+      (await import('node:fs')).mkdirSync(dir);
+      const bytes = Buffer.from(v2);
+      bytes[at] = bytes[at]! ^ 0x5a;
+      writeFileSync(segmentPath(dir, 1), bytes);
+      const dd = await open(dir, clock);
+      try {
+        assert.deepEqual(dd.recovery.cuts.map((c) => [c.offset, c.bytes]), [[0, bytes.length]], `byte ${at}`);
+        assert.match(dd.recovery.cuts[0]!.reason, /header/);
+        assert.equal(dd.store.list().length, 0);
       } finally {
         await dd.close();
       }

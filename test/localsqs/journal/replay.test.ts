@@ -12,10 +12,11 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { applyRecord, captureImage, emptyImage, restoreStore } from '../../../src/localsqs/journal/image.js';
 import { collect, snapshotRecords, type Collected } from '../../../src/localsqs/journal/snapshot.js';
-import type { JournalRecord } from '../../../src/localsqs/journal/codec.js';
+import { FRAME_HEADER, MESSAGE_FIELDS, RecordBuffer, decodeFrames, type JournalRecord } from '../../../src/localsqs/journal/codec.js';
+import { StoredMessage } from '../../../src/localsqs/message.js';
 import { QueueStore } from '../../../src/localsqs/store.js';
 import { ManualClock } from '../../helpers/manual-clock.js';
-import { RecordingJournal, call, normalize, urlOf } from './model.js';
+import { RecordingJournal, call, normalize, throughBytes, urlOf } from './model.js';
 
 const SEED = Number(process.env.SQSDEMO_JOURNAL_SEED ?? 20261130);
 const RUNS = Number(process.env.SQSDEMO_JOURNAL_RUNS ?? 60);
@@ -66,7 +67,10 @@ describe(`journal replay (seed ${SEED}, ${RUNS} runs)`, () => {
         let snapshot: JournalRecord[] | undefined;
         const serialize = (): void => {
           if (collected === undefined || snapshot !== undefined) return;
-          snapshot = [...snapshotRecords(collected.c, { messages: 0 })].map((j) => JSON.parse(j) as JournalRecord);
+          const c = collected.c;
+          snapshot = throughBytes((b) => {
+            for (const _ of snapshotRecords(c, { messages: 0 }, () => b));
+          });
         };
         try {
           // Three queues to start with; q1 dead-letters into q0 after two receives.
@@ -129,5 +133,31 @@ describe(`journal replay (seed ${SEED}, ${RUNS} runs)`, () => {
       }),
       { seed: SEED, numRuns: RUNS },
     );
+  });
+  it('a put record holds every field of a message (a field added to StoredMessage and not to MESSAGE_FIELDS fails here), its body as-is', () => {
+    const msg = new StoredMessage('id-1', 'body "quoted" \\ é \u0000 ☃', 'md5', { a: { DataType: 'String', StringValue: 'v' } }, 'md5a', { AWSTraceHeader: { DataType: 'String', StringValue: 't' } }, 'md5s', 1_000, 'AIDTEST', 77);
+    Object.assign(msg, { state: 2, deadline: 5, receiveCount: 3, firstReceiveAt: 4, handle: 'h', deadLetterSourceArn: 'arn', groupId: 'g', dedupId: 'd', sequenceNumber: '9', heapIndex: 7 });
+    const every = Object.keys(msg).filter((k) => k !== 'heapIndex');
+    assert.deepEqual([...every].sort(), [...MESSAGE_FIELDS].sort(), 'MESSAGE_FIELDS lists every field of StoredMessage');
+    for (const k of every) assert.notEqual((msg as unknown as Record<string, unknown>)[k], undefined, `${k} is set in this spec`);
+    const { heapIndex: _, ...expected } = JSON.parse(JSON.stringify(msg)) as Record<string, unknown>;
+    // Through the bytes recovery reads: a group frame decoded by scanFile's decoder.
+    assert.deepEqual(throughBytes((b) => b.put('q', msg)), [{ t: 'm', q: 'q', m: expected }]);
+  });
+  it('records past GROUP_CHARS go out as several frames, each with its own CRC, and all of them decode in order', () => {
+    const big = 'b'.repeat(1_048_576);
+    const msgs = Array.from({ length: 9 }, (_, i) => new StoredMessage(`m${i}`, big, 'md5', undefined, undefined, undefined, undefined, i, 'AIDTEST', big.length));
+    const b = new RecordBuffer();
+    for (const m of msgs) {
+      b.put('q', m);
+      b.update(m);
+    }
+    const buf = b.toBuffer();
+    let frames = 0;
+    for (let at = 0; at < buf.length; at += FRAME_HEADER + buf.readUInt32LE(at)) frames += 1;
+    assert.ok(frames >= 2, `${frames} frames`);
+    const read: JournalRecord[] = [];
+    assert.deepEqual(decodeFrames(buf, (r) => read.push(r)), { used: buf.length, partial: false });
+    assert.deepEqual(read.map((r) => (r.t === 'm' ? `m:${String(r.m.id)}:${(r.m.body as string).length}` : r.t === 'u' ? `u:${r.id}` : r.t)), msgs.flatMap((m) => [`m:${m.id}:${big.length}`, `u:${m.id}`]));
   });
 });
