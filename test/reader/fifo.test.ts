@@ -7,7 +7,7 @@ import { describe, it, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { startTestSqs, type TestSqs } from '../helpers/sqs.js';
-import { startReader, until, type RunningReader } from './harness.js';
+import { startReader, until, type RunningReader, stopInOrder } from './harness.js';
 import type { Processor } from '../../src/reader/processor.js';
 import type { ReaderMessage } from '../../src/reader/message.js';
 import type { WorkStatsEvent } from '../../src/telemetry/work-events.js';
@@ -60,10 +60,8 @@ describe('sqsdemo work: FIFO queues', () => {
   let t: TestSqs | undefined;
   let r: RunningReader | undefined;
   afterEach(async () => {
-    await r?.stop();
-    await t?.stop();
-    r = undefined;
-    t = undefined;
+    await stopInOrder(r, t);
+    r = t = undefined;
   });
 
   it('runs one message of a group at a time, each group in order, and reports 0 order violations', async () => {

@@ -171,6 +171,11 @@ export async function drainBodies(t: TestSqs, url: string, expected: number, wai
  * Resolve once `condition()` holds, re-checking every 25 ms (for state that has
  * no event to await, e.g. SQS-side counts); fail with `what` after `timeoutMs`.
  */
+/** Stop what a test started, in the order given (a reader before its endpoint); any may be unset. */
+export async function stopInOrder(...running: ReadonlyArray<{ stop(): Promise<unknown> } | undefined>): Promise<void> {
+  for (const x of running) await x?.stop();
+}
+
 export async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {

@@ -1,17 +1,15 @@
 import { describe, it, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestSqs, type TestSqs } from '../helpers/sqs.js';
-import { RecordingProcessor, bodies, queueCounts, sendBodies, startReader, until, type RunningReader } from './harness.js';
+import { RecordingProcessor, bodies, queueCounts, sendBodies, startReader, until, type RunningReader, stopInOrder } from './harness.js';
 import { createDataLog, DataLogError } from '../../src/reader/data-log.js';
 
 describe('sqsdemo work: processing', () => {
   let t: TestSqs | undefined;
   let r: RunningReader | undefined;
   afterEach(async () => {
-    await r?.stop();
-    await t?.stop();
-    r = undefined;
-    t = undefined;
+    await stopInOrder(r, t);
+    r = t = undefined;
   });
 
   it('processes and deletes exactly the N messages sent when no task fails, leaving the queue empty', async () => {
@@ -78,10 +76,8 @@ describe('sqsdemo work: the data log comes first', () => {
   let t: TestSqs | undefined;
   let r: RunningReader | undefined;
   afterEach(async () => {
-    await r?.stop();
-    await t?.stop();
-    r = undefined;
-    t = undefined;
+    await stopInOrder(r, t);
+    r = t = undefined;
   });
 
   it('stops with a DataLogError instead of deleting messages whose lines cannot be written', async () => {

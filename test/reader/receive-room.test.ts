@@ -1,16 +1,14 @@
 import { describe, it, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestSqs, type TestSqs } from '../helpers/sqs.js';
-import { RecordingProcessor, bodies, sendBodies, startReader, until, type RunningReader } from './harness.js';
+import { RecordingProcessor, bodies, sendBodies, startReader, until, type RunningReader, stopInOrder } from './harness.js';
 
 describe('sqsdemo work: a receive only asks for the room it has', () => {
   let t: TestSqs | undefined;
   let r: RunningReader | undefined;
   afterEach(async () => {
-    await r?.stop();
-    await t?.stop();
-    r = undefined;
-    t = undefined;
+    await stopInOrder(r, t);
+    r = t = undefined;
   });
 
   it('never sends ReceiveMessage with MaxNumberOfMessages 0 when several pollers wake to one free slot', async () => {
