@@ -46,7 +46,10 @@ describe('sqsdemo work: processing', () => {
     await until(() => r!.reader.counters().deleted >= 50, 'all deleted');
     const { commands, deleteBatchSizes } = r.calls;
     assert.equal(commands.filter((c) => c === 'DeleteMessageCommand').length, 0);
-    assert.equal(deleteBatchSizes.reduce((a, b) => a + b, 0), 50);
+    const deletes = deleteBatchSizes.reduce((a, b) => a + b, 0);
+    // SQS delivers at least once: another engine (moto, in CI) may hand a message out twice, and each copy is deleted.
+    if (t.local) assert.equal(deletes, 50);
+    else assert.ok(deletes >= 50, `${deletes} deletes for 50 messages`);
     assert.ok(deleteBatchSizes.every((n) => n >= 1 && n <= 10), `batch sizes ${deleteBatchSizes.join(',')}`);
     assert.ok(deleteBatchSizes.length < 50, `batched: ${deleteBatchSizes.length} calls for 50 deletes`);
   });
