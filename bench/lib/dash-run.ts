@@ -6,7 +6,9 @@
 import { parseBalance, type Balance } from './balance.js';
 import { progress } from './log.js';
 import { spawnSqsdemo } from './procs.js';
-import { cpuByRole } from './proc-tree.js';
+import { childrenOf, cpuByRole } from './proc-tree.js';
+import { listeningPorts } from './listen-port.js';
+import { fetchCallCounts, type CallCounts } from './sqs-calls.js';
 
 export interface Snapshot {
   /** dash's elapsed seconds on the summary line. */
@@ -15,6 +17,8 @@ export interface Snapshot {
   readonly enqueued: number;
   /** CPU seconds so far, by role (and `dash`). */
   readonly cpu: ReadonlyMap<string, number>;
+  /** The local endpoint's SQS requests by action at about that time (undefined: no local endpoint, or it did not answer). */
+  readonly calls: Promise<CallCounts | undefined>;
 }
 
 export interface DashRun {
@@ -47,7 +51,7 @@ export async function runDash(seconds: number, extra: readonly string[], summary
     const at = Number(newest[1]);
     if (at === seen || child.child.pid === undefined) return;
     seen = at;
-    snapshots.push({ at, enqueued: Number(newest[2]), cpu: cpuByRole(child.child.pid, 'dash') });
+    snapshots.push({ at, enqueued: Number(newest[2]), cpu: cpuByRole(child.child.pid, 'dash'), calls: endpointCalls(child.child.pid) });
     if (Date.now() - lastLog >= 5_000) {
       lastLog = Date.now();
       progress(`    ${newest[0].slice(0, 140)}`);
@@ -66,4 +70,11 @@ export async function runDash(seconds: number, extra: readonly string[], summary
   const end = stoppingAt ?? snapshots.length;
   const steady = snapshots.slice(Math.min(2, Math.max(0, end - 2)), end);
   return { args, exit, balance: parseBalance(child.text), snapshots, steady, tail: child.tail(600).replace(/\s+/g, ' ') };
+}
+
+/** The requests counted so far by the endpoint dash started (its `sqs` child), from its /metrics. */
+function endpointCalls(dashPid: number): Promise<CallCounts | undefined> {
+  const sqs = childrenOf(dashPid).find((c) => c.role === 'sqs');
+  const port = sqs ? listeningPorts(sqs.pid)[0] : undefined;
+  return port === undefined ? Promise.resolve(undefined) : fetchCallCounts(port);
 }

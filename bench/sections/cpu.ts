@@ -10,6 +10,7 @@ import { type BenchOptions, type SectionOutput } from '../lib/context.js';
 import { runDash, type Snapshot } from '../lib/dash-run.js';
 import { fmtInt, progress } from '../lib/log.js';
 import { row } from '../lib/report.js';
+import { callsPerMessage } from '../lib/sqs-calls.js';
 
 const SECTION = 'CPU per message';
 const RATE = 1_500;
@@ -47,5 +48,14 @@ export async function benchCpu(options: BenchOptions, out: SectionOutput): Promi
     sqsdemo: `${fmtInt(total)} (${detail})`, value: total, target: { kind: 'at-most', max: TARGET_TOTAL_US, unit: 'µs' },
   }));
   out.rows.push(row(SECTION, 'dash (beside it): CPU µs per accepted message', { sqsdemo: dash === undefined ? 'n/a' : fmtInt(dash) }));
+  // Every SQS call costs the client, the endpoint and two syscalls: how many the roles made per message.
+  const [callsBefore, callsAfter] = await Promise.all([first.calls, last.calls]);
+  if (callsBefore && callsAfter) {
+    const per = callsPerMessage(callsBefore, callsAfter, accepted);
+    const sum = [...per.values()].reduce((a, b) => a + b, 0);
+    const list = [...per].sort((a, b) => b[1] - a[1]).map(([action, v]) => `${action} ${v.toFixed(3)}`).join(', ');
+    progress(`  SQS calls per accepted message: ${sum.toFixed(3)} (${list})`);
+    out.rows.push(row(SECTION, 'SQS calls per accepted message (local endpoint /metrics, same stretch)', { sqsdemo: `${sum.toFixed(3)} (${list})` }));
+  }
   out.notes.push(`CPU per message (${how}): \`sqsdemo ${run.args.join(' ')}\`; CPU time (user + system, /proc) of each role between dash's summary lines at ${first.at.toFixed(0)} s and ${last.at.toFixed(0)} s (${fmtInt(accepted)} messages accepted in between); balance: \`${run.balance?.line ?? 'not read'}\`.`);
 }
