@@ -155,7 +155,7 @@ export function createReader(config: ReaderConfig, deps: ReaderDeps): Reader {
     const statsTimer = every(clock, config.statsIntervalMs, () => emit(snapshot()));
     timers.push({ stop: () => statsTimer.cancel() });
     pollers = runPollers({
-      count: config.pollers, flow, clock, signal: stopController.signal, waitSeconds: config.waitSeconds, sqsConfig: deps.sqs, ...random,
+      count: config.pollers, flow, clock, signal: stopController.signal, waitSeconds: config.waitSeconds, lingerMs: config.receiveLingerMs, sqsConfig: deps.sqs, ...random,
       receive: (max, wait, signal) => sqs!.receive(max, wait, signal),
       accept,
       handBack: (messages) => outcomes.handBack(messages),
