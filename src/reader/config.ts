@@ -22,10 +22,13 @@
  *   original's value; idle local endpoints cost nothing).
  * - receive linger 10 ms (0 with --aws): after a partly full answer a poller
  *   waits this long before its next receive, and only one poller receives
- *   until answers come back full (receive-pacing.ts). At 1,500 msg/s that made
- *   receives fuller (MEASURED_BELOW) for at most ~10 ms more wait per message; against AWS
- *   answers can be partly full with a backlog behind them, so there pacing is
- *   off unless asked for.
+ *   until answers come back full (receive-pacing.ts). On virtual time
+ *   (bench/drivers/receive-fill.ts) at 1,500 msg/s in send batches of 5 that
+ *   is 0.133 receives per delivery instead of 0.200, for ~9 ms more at p99;
+ *   5 ms gathers as much at 1,500 but nothing at 500 msg/s (0.200 vs 0.172);
+ *   20 ms gathers more at 500 msg/s (0.134) but barely at 1,500 (0.128), for
+ *   twice the wait. Against AWS answers can be partly full with a backlog
+ *   behind them, so there pacing is off unless asked for.
  * - delete linger 20 ms: at speed a batch of 10 fills long before; idle, a
  *   delete waits 20 ms, which nobody notices.
  */
