@@ -132,7 +132,7 @@ export function createReader(config: ReaderConfig, deps: ReaderDeps): Reader {
       emit({
         role: 'work', type: 'ready', t: clock.now(), queue: deps.sqs.queueName, visibilityTimeoutS: facts.visibilityTimeoutS,
         ...(facts.maxReceiveCount !== undefined ? { maxReceiveCount: facts.maxReceiveCount } : {}),
-        pollers: config.pollers, concurrency: config.concurrency, prefetch: config.prefetch,
+        pollers: config.pollers, receiveLingerMs: config.receiveLingerMs, concurrency: config.concurrency, prefetch: config.prefetch,
       });
     } catch (err) {
       throw toSqsdemoError(err, deps.sqs);
