@@ -24,10 +24,10 @@
  *   waits this long before its next receive, and only one poller receives
  *   until answers come back full (receive-pacing.ts). On virtual time
  *   (bench/drivers/receive-fill.ts) at 1,500 msg/s in send batches of 5 that
- *   is 0.133 receives per delivery instead of 0.200, for ~9 ms more at p99;
- *   5 ms gathers as much at 1,500 but nothing at 500 msg/s (0.200 vs 0.172);
- *   20 ms gathers more at 500 msg/s (0.134) but barely at 1,500 (0.128), for
- *   twice the wait. Against AWS answers can be partly full with a backlog
+ *   is 0.133 receives per delivery instead of 0.242, for ~11 ms more at p99;
+ *   5 ms gathers almost as much at 1,500 (0.140) but little at 500 msg/s
+ *   (0.218 vs 0.177); 20 ms gathers more at 500 msg/s (0.146) but barely
+ *   more at 1,500 (0.129), for twice the wait. Against AWS answers can be partly full with a backlog
  *   behind them, so there pacing is off unless asked for.
  * - delete linger 20 ms: at speed a batch of 10 fills long before; idle, a
  *   delete waits 20 ms, which nobody notices.
