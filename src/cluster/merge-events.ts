@@ -11,7 +11,7 @@ type JsonObject = { [key: string]: Json };
 
 /** Keys whose numbers are not counts. */
 const WORST = /^(p\d+|max)$/;
-const SAME = new Set(['t', 'lingerMs', 'maxInflightBatches', 'maxMessageBytes', 'visibilityTimeoutS', 'maxReceiveCount']);
+const SAME = new Set(['t', 'lingerMs', 'receiveLingerMs', 'maxInflightBatches', 'maxMessageBytes', 'visibilityTimeoutS', 'maxReceiveCount']);
 const MEAN = new Set(['avgBatchSize']);
 
 function merge(values: readonly Json[], key: string): Json {

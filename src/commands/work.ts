@@ -10,7 +10,7 @@ import { createEventSink } from '../telemetry/sink.js';
 import type { WorkEvent } from '../telemetry/work-events.js';
 import { serveMetrics, type MetricsServer } from '../telemetry/metrics-server.js';
 import { createWorkMetrics, type WorkMetrics } from '../telemetry/work-metrics.js';
-import { DEFAULT_CONCURRENCY, DEFAULT_DELETE_LINGER_MS, DEFAULT_POLLERS, defaultPrefetch, type ReaderConfig } from '../reader/config.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_DELETE_LINGER_MS, DEFAULT_POLLERS, DEFAULT_RECEIVE_LINGER_MS, defaultPrefetch, type ReaderConfig } from '../reader/config.js';
 import { openDataLog, type DataLog } from '../reader/data-log.js';
 import { createWorkFormatter } from '../reader/format.js';
 import { createSimulatedProcessor } from '../reader/processor.js';
@@ -24,6 +24,7 @@ interface WorkFlags {
   concurrency: number;
   prefetch?: number;
   waitSeconds?: number;
+  receiveLinger?: number;
   workMs: number;
   failRate: number;
   seed?: number;
@@ -53,6 +54,7 @@ export function registerWork(program: Command, ctx: CommandContext): void {
     .addOption(fromEnv(new Option('--concurrency <n>', 'tasks running at once').default(DEFAULT_CONCURRENCY).argParser(intIn(1, 10_000)), 'SQSDEMO_WORK_CONCURRENCY'))
     .addOption(new Option('--prefetch <n>', 'messages received ahead of a free task slot (default min(concurrency, 10 x pollers))').argParser(intIn(0, 10_000)))
     .addOption(fromEnv(new Option('--wait-seconds <s>', 'long-poll wait per receive (default 20 with --aws, 2 otherwise)').argParser(intIn(0, 20)), 'SQSDEMO_WORK_WAIT_SECONDS'))
+    .addOption(fromEnv(new Option('--receive-linger <duration>', `after a receive that came back partly full, wait this long before the next one, and let one poller receive until answers come back full: fewer, fuller receives for at most this much more wait (0: every poller receives at once again; default ${DEFAULT_RECEIVE_LINGER_MS}ms, 0 with --aws)`).argParser(durationIn(0, 1_000)), 'SQSDEMO_WORK_RECEIVE_LINGER'))
     .addOption(fromEnv(new Option('--work-ms <ms>', 'duration of the simulated task, ms').default(100).argParser(intIn(0, 600_000)), 'SQSDEMO_WORK_MS'))
     .addOption(fromEnv(new Option('--fail-rate <p>', 'probability that a task fails (0.09: about 1 in 11, like the original)').default(0.09).argParser(floatIn(0, 1)), 'SQSDEMO_FAIL_RATE'))
     .addOption(new Option('--seed <n>', 'seed for the failure draws, for repeatable runs (default: random)').argParser(intIn(0, 4_294_967_295)))
@@ -69,6 +71,7 @@ export function registerWork(program: Command, ctx: CommandContext): void {
         concurrency: flags.concurrency,
         prefetch: flags.prefetch ?? defaultPrefetch(flags.concurrency, flags.pollers),
         waitSeconds: flags.waitSeconds ?? (sqsConfig.aws ? 20 : 2),
+        receiveLingerMs: flags.receiveLinger ?? (sqsConfig.aws ? 0 : DEFAULT_RECEIVE_LINGER_MS),
         retryDelayMs: flags.retryDelay,
         drainTimeoutMs: flags.drainTimeout,
         deleteLingerMs: DEFAULT_DELETE_LINGER_MS,

@@ -19,7 +19,7 @@ export function createWorkFormatter(where: string): HumanFormatter<WorkEvent> {
         return (
           `Reading ${'queue' in e ? e.queue : 'the queue'} at ${where}` +
           ('concurrency' in e
-            ? `: ${e.pollers} pollers, up to ${e.concurrency} tasks at once (+${e.prefetch} prefetched), visibility timeout ${e.visibilityTimeoutS} s` +
+            ? `: ${e.pollers} pollers${e.receiveLingerMs ? ` (receive linger ${e.receiveLingerMs} ms)` : ''}, up to ${e.concurrency} tasks at once (+${e.prefetch} prefetched), visibility timeout ${e.visibilityTimeoutS} s` +
               (e.maxReceiveCount !== undefined ? `, dead-lettered after ${e.maxReceiveCount} receives` : '')
             : '') +
           '. Ctrl-C stops.'

@@ -6,7 +6,9 @@
  * anything else is reported and retried after an exponential backoff. An empty
  * answer that came back early (a short poll, or an engine that does not wait)
  * is paced so a poller never spins: at most one empty receive per
- * EMPTY_RECEIVE_PACE_MS. All waiting runs on the injected clock.
+ * EMPTY_RECEIVE_PACE_MS. How many pollers receive and how soon a poller
+ * receives again after a partly full answer: receive-pacing.ts. All waiting
+ * runs on the injected clock.
  */
 import { isQueueMissing, isTransient, toSqsdemoError } from '../sqs/errors.js';
 import type { SqsConfig } from '../config.js';
@@ -16,6 +18,7 @@ import { errorCode } from './acks.js';
 import type { Flow } from './flow.js';
 import type { ReaderMessage } from './message.js';
 import type { RandomSource } from './random.js';
+import { ReceivePacing } from './receive-pacing.js';
 
 export const EMPTY_RECEIVE_PACE_MS = 50;
 
@@ -26,6 +29,8 @@ export interface PollersOptions {
   /** Aborts at stop: no receive is sent after it, and long polls in flight are cancelled. */
   readonly signal: AbortSignal;
   readonly waitSeconds: number;
+  /** After a partly full answer, wait this long before the next receive (ms); 0: no pacing (receive-pacing.ts). */
+  readonly lingerMs: number;
   /** For the error messages (where SQS is). */
   readonly sqsConfig: SqsConfig;
   readonly random?: RandomSource;
@@ -41,16 +46,19 @@ export interface PollersOptions {
 
 /** Start `count` pollers; resolves when all of them have ended (at stop, or on a fatal error). */
 export function runPollers(options: PollersOptions): Promise<void> {
-  return Promise.all(Array.from({ length: options.count }, () => poll(options))).then(() => undefined);
+  const pacing = new ReceivePacing(options.count, options.lingerMs, options.signal);
+  return Promise.all(Array.from({ length: options.count }, (_, index) => poll(options, pacing, index))).then(() => undefined);
 }
 
-async function poll(o: PollersOptions): Promise<void> {
+async function poll(o: PollersOptions, pacing: ReceivePacing, index: number): Promise<void> {
   const { flow, clock, signal } = o;
   const stopping = (): boolean => signal.aborted;
   let failures = 0;
   while (!stopping()) {
+    await pacing.waitForTurn(index, stopping);
     await flow.waitForRoom(stopping);
     if (stopping()) return;
+    if (index >= pacing.activePollers) continue; // sent to rest while it waited for room
     const max = flow.tryReserve();
     if (max === 0) continue; // another poller took the room first
     const sentAt = clock.monotonic();
@@ -70,9 +78,11 @@ async function poll(o: PollersOptions): Promise<void> {
       continue;
     }
     flow.unreserve(max);
+    const lingerMs = pacing.answered(messages.length, max);
     if (messages.length > 0) {
       if (stopping()) o.handBack(messages);
       else o.accept(messages);
+      if (lingerMs > 0) await clock.sleep(lingerMs, signal);
       continue;
     }
     const early = EMPTY_RECEIVE_PACE_MS - (clock.monotonic() - sentAt);

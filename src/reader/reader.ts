@@ -132,7 +132,7 @@ export function createReader(config: ReaderConfig, deps: ReaderDeps): Reader {
       emit({
         role: 'work', type: 'ready', t: clock.now(), queue: deps.sqs.queueName, visibilityTimeoutS: facts.visibilityTimeoutS,
         ...(facts.maxReceiveCount !== undefined ? { maxReceiveCount: facts.maxReceiveCount } : {}),
-        pollers: config.pollers, concurrency: config.concurrency, prefetch: config.prefetch,
+        pollers: config.pollers, receiveLingerMs: config.receiveLingerMs, concurrency: config.concurrency, prefetch: config.prefetch,
       });
     } catch (err) {
       throw toSqsdemoError(err, deps.sqs);
@@ -155,7 +155,7 @@ export function createReader(config: ReaderConfig, deps: ReaderDeps): Reader {
     const statsTimer = every(clock, config.statsIntervalMs, () => emit(snapshot()));
     timers.push({ stop: () => statsTimer.cancel() });
     pollers = runPollers({
-      count: config.pollers, flow, clock, signal: stopController.signal, waitSeconds: config.waitSeconds, sqsConfig: deps.sqs, ...random,
+      count: config.pollers, flow, clock, signal: stopController.signal, waitSeconds: config.waitSeconds, lingerMs: config.receiveLingerMs, sqsConfig: deps.sqs, ...random,
       receive: (max, wait, signal) => sqs!.receive(max, wait, signal),
       accept,
       handBack: (messages) => outcomes.handBack(messages),

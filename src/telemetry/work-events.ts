@@ -9,6 +9,8 @@ export interface WorkReadyEvent extends ReadyEvent<'work'> {
   /** maxReceiveCount of the queue's RedrivePolicy, if it has one. */
   readonly maxReceiveCount?: number;
   readonly pollers: number;
+  /** Receive pacing (src/reader/receive-pacing.ts): ms a poller waits after a partly full answer; 0 = off. */
+  readonly receiveLingerMs?: number;
   /** Tasks running at most at once. */
   readonly concurrency: number;
   /** Messages received ahead of a free task slot, at most. */

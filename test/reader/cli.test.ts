@@ -55,7 +55,7 @@ describe('sqsdemo work: command line', () => {
   });
 
   it('rejects bad flags with exit 2 and says what is allowed', async () => {
-    for (const args of [['--concurrency', '0'], ['--fail-rate', '1.5'], ['--retry-delay', 'soon'], ['--wait-seconds', '21']]) {
+    for (const args of [['--concurrency', '0'], ['--fail-rate', '1.5'], ['--retry-delay', 'soon'], ['--wait-seconds', '21'], ['--receive-linger', '2s']]) {
       const run = await cliInProcess(['work', ...args]);
       assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);
       assert.match(run.stderr, /Allowed:/);

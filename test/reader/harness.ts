@@ -11,7 +11,7 @@ import type { SqsConfig } from '../../src/config.js';
 import type { TestSqs } from '../helpers/sqs.js';
 import type { WorkEvent } from '../../src/telemetry/work-events.js';
 import { createReader, type Reader } from '../../src/reader/reader.js';
-import type { ReaderConfig } from '../../src/reader/config.js';
+import { DEFAULT_RECEIVE_LINGER_MS, type ReaderConfig } from '../../src/reader/config.js';
 import type { Processor } from '../../src/reader/processor.js';
 import type { ReaderMessage } from '../../src/reader/message.js';
 import type { DataLog } from '../../src/reader/data-log.js';
@@ -22,6 +22,7 @@ export const FAST: ReaderConfig = Object.freeze({
   concurrency: 20,
   prefetch: 10,
   waitSeconds: 1,
+  receiveLingerMs: DEFAULT_RECEIVE_LINGER_MS,
   retryDelayMs: undefined,
   drainTimeoutMs: 5_000,
   deleteLingerMs: 20,

@@ -12,7 +12,9 @@ import { runScenario, type Scenario } from './model/run.js';
  * while the reader holds it (heartbeat); stop hands back every unstarted (and every
  * abandoned) message, leaves no timer or call behind and reports the tasks'
  * counts; and in the end every message is deleted or dead-lettered (a second
- * reader finishes what a stopped or killed one left).
+ * reader finishes what a stopped or killed one left). Runs with and without
+ * receive pacing (a linger of 0, 10 or 250 ms: resting and lingering pollers
+ * must neither starve the queue nor receive after stop).
  *
  * Replay a failure with the seed and path fast-check prints:
  *   MODEL_SEED=<seed> MODEL_PATH=<path> node scripts/test.mjs test/reader/model.test.ts
@@ -28,6 +30,7 @@ const scenario: fc.Arbitrary<Scenario> = fc.record({
     concurrency: fc.integer({ min: 1, max: 12 }),
     prefetch: fc.integer({ min: 0, max: 12 }),
     waitSeconds: fc.constantFrom(0, 1, 2, 20),
+    receiveLingerMs: fc.constantFrom(0, 10, 250),
     retryDelayMs: fc.option(fc.constantFrom(0, 1_000, 4_000), { nil: undefined }),
     drainTimeoutMs: fc.constantFrom(0, 200, 2_000, 10_000),
   }),

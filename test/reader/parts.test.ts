@@ -82,6 +82,31 @@ describe('reader parts', () => {
     assert.ok(a.includes(false) && a.includes(true));
   });
 
+  it('simulated tasks sleep their work time, end at once when their signal aborts, and listen once per signal', async () => {
+    const clock = new ManualClock();
+    const shared = new AbortController();
+    const other = new AbortController();
+    const listeners = new Map<AbortSignal, number>();
+    for (const c of [shared, other]) {
+      const add = c.signal.addEventListener.bind(c.signal);
+      c.signal.addEventListener = ((...args: Parameters<AbortSignal['addEventListener']>) => {
+        listeners.set(c.signal, (listeners.get(c.signal) ?? 0) + 1);
+        add(...args);
+      }) as AbortSignal['addEventListener'];
+    }
+    const p = createSimulatedProcessor({ workMs: 1_000, failRate: 0, random: mulberry32(1), clock });
+    const outcome = (signal: AbortSignal) => p.handle(message('x'), signal).then(() => 'pass', (e: Error) => e.message);
+    const first = [outcome(shared.signal), outcome(shared.signal), outcome(shared.signal)];
+    const apart = outcome(other.signal);
+    await clock.advance(999);
+    shared.abort(); // the drain timeout: every task on the shared signal ends now, the other one runs on
+    assert.deepEqual(await Promise.all(first), ['task aborted', 'task aborted', 'task aborted']);
+    assert.deepEqual(Object.fromEntries([...listeners].map(([s, n]) => [s === shared.signal ? 'shared' : 'other', n])), { shared: 1, other: 1 });
+    await clock.advance(1);
+    assert.equal(await apart, 'pass');
+    assert.equal(clock.pending, 0);
+  });
+
   it('writes a data-log line with the body quoted and its quotes doubled', () => {
     assert.equal(
       csvLine(1700000000123, message('say "hi", twice'), false),

@@ -18,7 +18,7 @@ function pollers(clock: ManualClock, flow: Flow, receive: PollersOptions['receiv
   const warnings: string[] = [];
   const accepted: ReaderMessage[] = [];
   const done = runPollers({
-    count: 1, flow, clock, signal: stop.signal, waitSeconds: 0, sqsConfig, random: () => 0,
+    count: 1, flow, clock, signal: stop.signal, waitSeconds: 0, lingerMs: 0, sqsConfig, random: () => 0,
     receive, accept: (m) => accepted.push(...m), handBack: () => undefined, warn: (w) => warnings.push(w), fatal: () => undefined,
     ...extra,
   });

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { startTestSqs, type TestSqs } from '../helpers/sqs.js';
 import { spawnSqsdemo, type SqsdemoProcess } from '../helpers/cli.js';
 import { ManualClock } from '../helpers/manual-clock.js';
+import { DEFAULT_RECEIVE_LINGER_MS } from '../../src/reader/config.js';
 import { RecordingProcessor, bodies, queueCounts, sendBodies, startReader, type RunningReader } from './harness.js';
 import { settledFlag, specTime, type SpecTime } from './virtual-time.js';
 
@@ -99,8 +100,9 @@ describe('sqsdemo work: stopping', () => {
     const run = await child.stop('SIGTERM');
     child = undefined;
     assert.equal(run.code, 0, run.stderr);
-    const events = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; processed?: number });
+    const events = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; processed?: number; receiveLingerMs?: number });
     assert.equal(events[0]?.type, 'ready');
+    assert.equal(events[0]?.receiveLingerMs, DEFAULT_RECEIVE_LINGER_MS, 'receive pacing is on by default against a non-AWS endpoint');
     assert.equal(events.at(-1)?.type, 'stopped');
     assert.equal(events.at(-1)?.processed, 3);
     assert.deepEqual(await queueCounts(t), { visible: 0, notVisible: 0 });

@@ -23,7 +23,7 @@ import { SqsModel, type Connection, type Delivery, type Faults, type QueueSpec, 
 
 export interface Scenario {
   readonly messages: number;
-  readonly reader: Pick<ReaderConfig, 'pollers' | 'concurrency' | 'prefetch' | 'waitSeconds' | 'retryDelayMs' | 'drainTimeoutMs'>;
+  readonly reader: Pick<ReaderConfig, 'pollers' | 'concurrency' | 'prefetch' | 'waitSeconds' | 'receiveLingerMs' | 'retryDelayMs' | 'drainTimeoutMs'>;
   readonly queue: QueueSpec;
   /** Task durations are drawn from [0, workMs]; a `slowTask` share takes up to 3 visibility timeouts. */
   readonly workMs: number;
