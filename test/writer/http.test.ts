@@ -173,4 +173,20 @@ describe('sqsdemo serve: batching against SQS', () => {
       await w.stop();
     }
   });
+
+  // Adaptive batching (the default): a message at a low rate does not wait for the linger. With a
+  // fixed 10-minute linger these requests would still be waiting when the test's own timeout fails it.
+  it('answers lone requests without waiting for the linger by default', { timeout: 30_000 }, async () => {
+    const w = await startWriter(sqs.config, sqs.queueUrl, { lingerMs: 600_000 });
+    try {
+      const first = await postBody(w.url, 'alone 1');
+      const second = await postBody(w.url, 'alone 2');
+      assert.deepEqual([first.status, second.status], [201, 201]);
+      assert.equal(w.sendCalls(), 2, 'one call each: nothing to wait for');
+      const received = await receiveAll(sqs.client, sqs.queueUrl, new Set([first.json.id as string, second.json.id as string]));
+      assert.deepEqual([...received.values()].sort(), ['alone 1', 'alone 2']);
+    } finally {
+      await w.stop();
+    }
+  });
 });
