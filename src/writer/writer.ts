@@ -16,7 +16,7 @@ import { QueueState } from './queue-state.js';
 import { createSqsSend } from './sqs-send.js';
 
 export const WRITER_DEFAULTS = Object.freeze({
-  lingerMs: 2,
+  lingerMs: 5,
   /** A partial batch lingers only while a call is in flight (see SendBatcher). */
   batching: 'adaptive' as BatchingMode,
   maxInflightBatches: 16,

@@ -100,6 +100,14 @@ describe('sqsdemo serve: POST /api/message against SQS', () => {
     assert.deepEqual(await wrong.json(), { status: 'Error', message: 'method not allowed for this path', code: 'method_not_allowed' });
   });
 
+  it('accepts POST /api/message with a query string too (the route, not the exact URL, decides)', async () => {
+    const res = await fetch(`${w.url}/api/message?source=test`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"body":"with a query"}' });
+    assert.equal(res.status, 201);
+    const id = ((await res.json()) as { id: string }).id;
+    const received = await receiveAll(sqs.client, sqs.queueUrl, new Set([id]));
+    assert.equal(received.get(id), 'with a query');
+  });
+
   it('serves a small HTML page on GET /, as the original did', async () => {
     const res = await fetch(`${w.url}/`);
     assert.equal(res.status, 200);
