@@ -81,8 +81,8 @@ export function createWriterApp(deps: WriterAppDeps): WriterApp {
     }
   }
 
-  function answer(req: Request, res: ServerResponse, start: number, status: number, body: string, error?: string, options: WriteOptions = {}): void {
-    write(res, status, body, draining && !options.close ? { ...options, close: true } : options);
+  function answer(req: Request, res: ServerResponse, start: number, status: number, body: string, error?: string, options?: WriteOptions): void {
+    write(res, status, body, draining && options?.close !== true ? { ...options, close: true } : options);
     metrics.response(status);
     if (onAccess) onAccess(req.method, req.path, status, clock.monotonic() - start, error);
     finished();

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
@@ -98,6 +99,17 @@ describe('sqsdemo serve: POST /api/message against SQS', () => {
     assert.equal(wrong.status, 405);
     assert.equal(wrong.headers.get('allow'), 'POST');
     assert.deepEqual(await wrong.json(), { status: 'Error', message: 'method not allowed for this path', code: 'method_not_allowed' });
+  });
+
+  it('forgets a request whose client leaves in the middle of its body, and keeps serving', async () => {
+    const { port } = new URL(w.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    socket.write('POST /api/message HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{"body":"cut');
+    await until(() => w.writer.app.inFlight() === 1, 'the request to arrive');
+    socket.destroy();
+    await until(() => w.writer.app.inFlight() === 0, 'the abandoned request to be forgotten');
+    assert.equal((await postBody(w.url, 'after an abandoned one')).status, 201);
   });
 
   it('accepts POST /api/message with a query string too (the route, not the exact URL, decides)', async () => {
