@@ -6,12 +6,13 @@ import { addSqsOptions, sqsConfigFrom } from './sqs-options.js';
 import { durationIn, intIn, parseHost, parsePort, fromEnv } from '../config.js';
 import { runClustered } from '../cluster/run-workers.js';
 import { runServe } from '../writer/run.js';
-import { WRITER_DEFAULTS } from '../writer/writer.js';
+import { WRITER_DEFAULTS, type BatchingMode } from '../writer/writer.js';
 
 interface ServeFlags {
   host: string;
   port: number;
   lingerMs: number;
+  batching: BatchingMode;
   maxInflightBatches: number;
   requestTimeout: number;
   drainTimeout: number;
@@ -38,6 +39,7 @@ export function registerServe(program: Command, ctx: CommandContext): void {
     .addOption(fromEnv(new Option('--host <address>', 'address to listen on (0.0.0.0 for every interface)').default('127.0.0.1').argParser(parseHost), 'SQSDEMO_HOST'))
     .addOption(fromEnv(new Option('--port <n>', 'port to listen on (0 picks a free one; the ready line prints it)').default(5000).argParser(parsePort), 'SQSDEMO_PORT'))
     .addOption(new Option('--linger-ms <ms>', 'wait up to this long for more messages before sending a partial batch (0: send at once)').default(WRITER_DEFAULTS.lingerMs).argParser(intIn(0, 1000)))
+    .addOption(new Option('--batching <mode>', 'adaptive: a partial batch waits (up to --linger-ms) only while a SendMessageBatch call is in flight; fixed: always --linger-ms').choices(['adaptive', 'fixed']).default(WRITER_DEFAULTS.batching))
     .addOption(new Option('--max-inflight-batches <n>', 'SendMessageBatch calls in flight at once (and keep-alive sockets to SQS)').default(WRITER_DEFAULTS.maxInflightBatches).argParser(intIn(1, 256)))
     .addOption(new Option('--request-timeout <duration>', 'answer 503 when SQS has not accepted a message within this long (retries included), e.g. 10s').default(WRITER_DEFAULTS.requestTimeoutMs, '10s').argParser(durationIn(100, 300_000)))
     .addOption(new Option('--drain-timeout <duration>', 'on Ctrl-C/SIGTERM, wait at most this long for in-flight requests, e.g. 10s').default(WRITER_DEFAULTS.drainTimeoutMs, '10s').argParser(durationIn(0, 600_000)))
@@ -52,6 +54,7 @@ export function registerServe(program: Command, ctx: CommandContext): void {
           host: flags.host,
           port: flags.port,
           lingerMs: flags.lingerMs,
+          batching: flags.batching,
           maxInflightBatches: flags.maxInflightBatches,
           requestTimeoutMs: flags.requestTimeout,
           drainTimeoutMs: flags.drainTimeout,

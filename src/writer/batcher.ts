@@ -2,8 +2,19 @@
  * SendBatcher: coalesces concurrent enqueue requests into batches of at most
  * `maxEntries` entries and `maxBatchBytes` body bytes. A batch is sent when it
  * is full, or when its linger time has passed and a send slot is free (so under
- * load, while every slot is busy, the open batch keeps filling). Each entry's
- * outcome goes back to its own caller:
+ * load, while every slot is busy, the open batch keeps filling).
+ *
+ * With `adaptive`, a partial batch lingers only while messages keep coming:
+ * the batcher keeps a moving average of the gaps between messages (each gap
+ * counted as at most 4 x `lingerMs`, so an idle minute is forgotten after a
+ * few messages), and when it is longer than `lingerMs` (a low rate: little
+ * would join within the linger) a new batch goes at the end of the I/O turn
+ * instead, so a message at a low rate waits for no timer. One late message in
+ * a steady stream does not stop the lingering. (Waiting while a call is in
+ * flight, like Nagle's algorithm, was tried: against a nearby endpoint a call
+ * returns before a batch fills, so batches got smaller.)
+ *
+ * Each entry's outcome goes back to its own caller:
  *
  *   success                        -> resolves with SQS's MessageId
  *   Failed[], SenderFault=true     -> EnqueueError 'rejected' (400)
@@ -32,6 +43,8 @@ export interface SendBatcherOptions {
   readonly send: SendBatchFn;
   /** Wait this long (ms) for more entries before sending a partial batch; 0 = same I/O turn. */
   readonly lingerMs: number;
+  /** Linger only while the average gap between messages is at most `lingerMs`; default false. */
+  readonly adaptive?: boolean;
   /** Batches in flight at once (size the SQS client's sockets for it). */
   readonly maxInflight: number;
   readonly maxEntries?: number;
@@ -60,6 +73,9 @@ interface Item {
   reject(err: EnqueueError): void;
 }
 
+/** Adaptive: each new gap moves the average by 1/GAP_WEIGHT of its difference. */
+const GAP_WEIGHT = 4;
+
 const IDS = Array.from({ length: SQS_MAX_BATCH_ENTRIES }, (_, i) => String(i));
 
 export class SendBatcher {
@@ -68,6 +84,9 @@ export class SendBatcher {
   private openBytes = 0;
   private openDue = false;
   private lingerTimer: Timer | undefined = undefined;
+  /** Adaptive: when the latest message was enqueued (clock monotonic) and the moving average of the gaps (ms). */
+  private lastArrival = -Infinity;
+  private averageGap: number;
   private readonly ready: Item[][] = [];
   private readonly retryWaits = new Map<Timer, Item>();
   private readonly sending = new Set<Item[]>();
@@ -82,6 +101,7 @@ export class SendBatcher {
     this.o = {
       send: options.send,
       lingerMs: options.lingerMs,
+      adaptive: options.adaptive ?? false,
       maxInflight: options.maxInflight,
       maxEntries,
       maxBatchBytes: Math.min(SQS_MAX_BATCH_BYTES, options.maxBatchBytes ?? SQS_MAX_BATCH_BYTES),
@@ -93,6 +113,12 @@ export class SendBatcher {
       classify: options.classify ?? classifySendError,
       observer: options.observer ?? {},
     };
+    this.averageGap = this.maxGap;
+  }
+
+  /** The longest gap the average counts: an idle writer looks like one at a low rate, not one idle for ever. */
+  private get maxGap(): number {
+    return 4 * this.o.lingerMs;
   }
 
   /** Entries accepted and not yet answered. */
@@ -113,6 +139,11 @@ export class SendBatcher {
     if (this.aborted) return Promise.reject(new EnqueueError('unavailable', 'the writer is stopping'));
     if (this.outstandingItems >= this.o.maxOutstanding) return Promise.reject(new EnqueueError('unavailable', 'too many messages waiting for SQS'));
     this.outstandingItems++;
+    if (this.o.adaptive) {
+      const now = this.o.clock.monotonic();
+      this.averageGap += (Math.min(now - this.lastArrival, this.maxGap) - this.averageGap) / GAP_WEIGHT;
+      this.lastArrival = now;
+    }
     return new Promise<string>((resolve, reject) => {
       this.add({ body, bytes, group, deadline, attempts: 0, settled: false, resolve, reject });
     });
@@ -156,7 +187,8 @@ export class SendBatcher {
       this.closeOpen();
       this.pump();
     } else if (this.open.length === 1) {
-      this.lingerTimer = this.o.clock.setTimer(this.onLinger, this.closing ? 0 : this.o.lingerMs);
+      const linger = this.closing || (this.o.adaptive && this.averageGap > this.o.lingerMs) ? 0 : this.o.lingerMs;
+      this.lingerTimer = this.o.clock.setTimer(this.onLinger, linger);
     }
   }
 

@@ -31,25 +31,31 @@ export type BodyRead = Buffer | 'too_large' | 'aborted';
 /**
  * Collect the body, stopping (without reading further) once it passes `maxBytes`.
  * After 'too_large' the caller answers 413 with `Connection: close`, so the rest is never read.
+ * A client gone mid-body ends in 'close' without 'end' ('aborted'); IncomingMessage emits 'error'
+ * only to listeners, so none is needed. The listeners stay on the request (it is garbage after its
+ * answer) and only the first outcome counts: removing them cost more than they do.
  */
 export function readBody(req: IncomingMessage, maxBytes: number): Promise<BodyRead> {
   return new Promise((resolve) => {
     let first: Buffer | undefined;
     let chunks: Buffer[] | undefined;
     let size = 0;
-    const onData = (chunk: Buffer): void => {
-      size += chunk.length;
-      if (size > maxBytes) return finish('too_large');
-      if (first === undefined) first = chunk;
-      else (chunks ??= [first]).push(chunk);
-    };
-    const onEnd = (): void => finish(chunks ? Buffer.concat(chunks, size) : (first ?? Buffer.alloc(0)));
-    const onAbort = (): void => finish('aborted');
-    function finish(result: BodyRead): void {
-      req.off('data', onData).off('end', onEnd).off('error', onAbort).off('close', onAbort);
+    let done = false;
+    const finish = (result: BodyRead): void => {
+      if (done) return;
+      done = true;
       if (result === 'too_large') req.pause();
       resolve(result);
-    }
-    req.on('data', onData).on('end', onEnd).on('error', onAbort).on('close', onAbort);
+    };
+    req
+      .on('data', (chunk: Buffer) => {
+        if (done) return;
+        size += chunk.length;
+        if (size > maxBytes) finish('too_large');
+        else if (first === undefined) first = chunk;
+        else (chunks ??= [first]).push(chunk);
+      })
+      .on('end', () => finish(chunks ? Buffer.concat(chunks, size) : (first ?? Buffer.alloc(0))))
+      .on('close', () => finish('aborted'));
   });
 }

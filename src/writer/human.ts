@@ -10,7 +10,7 @@ export function formatServeEvent(event: ServeEvent): string | undefined {
       return 'queue' in event
         ? `sqsdemo serve: listening on ${event.url} -> queue ${event.queue}` +
             (event.maxMessageBytes !== undefined ? ` (messages up to ${event.maxMessageBytes} bytes)` : '') +
-            `; batching up to 10 per SendMessageBatch, linger ${event.lingerMs} ms, ${event.maxInflightBatches} batches in flight`
+            `; batching up to 10 per SendMessageBatch, linger up to ${event.lingerMs} ms, ${event.maxInflightBatches} batches in flight`
         : `sqsdemo serve: listening on ${event.url ?? '?'}`;
     case 'health':
       return `${clockTime(event.t)} SQS ${event.healthy ? 'answers again' : `unavailable: ${event.reason}; requests get 503`}`;

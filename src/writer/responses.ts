@@ -48,13 +48,12 @@ export interface WriteOptions {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-export function write(res: ServerResponse, status: number, body: string, options: WriteOptions = {}): void {
-  const headers: Record<string, string | number> = {
-    'content-type': options.contentType ?? JSON_TYPE,
-    'content-length': Buffer.byteLength(body),
-    ...options.headers,
-  };
-  if (options.close) headers.connection = 'close';
+const NO_OPTIONS: WriteOptions = {};
+
+export function write(res: ServerResponse, status: number, body: string, options: WriteOptions = NO_OPTIONS): void {
+  const headers: Record<string, string | number> = { 'content-type': options.contentType ?? JSON_TYPE, 'content-length': Buffer.byteLength(body) };
+  if (options.headers !== undefined) Object.assign(headers, options.headers);
+  if (options.close === true) headers.connection = 'close';
   if (status === 503) headers['retry-after'] = RETRY_AFTER_S;
   res.writeHead(status, headers);
   res.end(body);

@@ -15,13 +15,15 @@ import { createRateSampler, type Sampler } from '../telemetry/sampler.js';
 import { aborted } from '../util/abort.js';
 import { systemClock, type Clock, type Timer } from '../util/clock.js';
 import { createEventOutput } from './output.js';
-import { createWriter, type Writer } from './writer.js';
+import { createWriter, type BatchingMode, type Writer } from './writer.js';
 
 export interface ServeConfig {
   readonly sqs: SqsConfig;
   readonly host: string;
   readonly port: number;
   readonly lingerMs: number;
+  /** Default: WRITER_DEFAULTS.batching. */
+  readonly batching?: BatchingMode;
   readonly maxInflightBatches: number;
   readonly requestTimeoutMs: number;
   readonly drainTimeoutMs: number;
@@ -56,6 +58,7 @@ export async function runServe(config: ServeConfig, ctx: CommandContext): Promis
       client,
       queueName: config.sqs.queueName,
       lingerMs: config.lingerMs,
+      ...(config.batching !== undefined ? { batching: config.batching } : {}),
       maxInflightBatches: config.maxInflightBatches,
       requestTimeoutMs: config.requestTimeoutMs,
       maxRequestBytes: config.maxRequestBytes,

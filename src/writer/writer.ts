@@ -16,7 +16,9 @@ import { QueueState } from './queue-state.js';
 import { createSqsSend } from './sqs-send.js';
 
 export const WRITER_DEFAULTS = Object.freeze({
-  lingerMs: 2,
+  lingerMs: 5,
+  /** A partial batch lingers only while a call is in flight (see SendBatcher). */
+  batching: 'adaptive' as BatchingMode,
   maxInflightBatches: 16,
   requestTimeoutMs: 10_000,
   /** SQS's largest message (1 MiB) plus room for JSON escapes and the envelope. */
@@ -24,12 +26,16 @@ export const WRITER_DEFAULTS = Object.freeze({
   drainTimeoutMs: 10_000,
 });
 
+/** How a partial batch waits: `fixed` always `lingerMs`; `adaptive` only while a call is in flight, at most `lingerMs`. */
+export type BatchingMode = 'adaptive' | 'fixed';
+
 export interface WriterOptions {
   readonly client: SQSClient;
   readonly queueName: string;
   /** The queue URL if already resolved (else the health probe resolves it). */
   readonly queueUrl?: string;
   readonly lingerMs?: number;
+  readonly batching?: BatchingMode;
   readonly maxInflightBatches?: number;
   readonly requestTimeoutMs?: number;
   readonly maxRequestBytes?: number;
@@ -83,6 +89,7 @@ export function createWriter(options: WriterOptions): Writer {
   const batcher = new SendBatcher({
     send: options.send ?? createSqsSend(options.client, () => state.queueUrl),
     lingerMs: options.lingerMs ?? WRITER_DEFAULTS.lingerMs,
+    adaptive: (options.batching ?? WRITER_DEFAULTS.batching) === 'adaptive',
     maxInflight: options.maxInflightBatches ?? WRITER_DEFAULTS.maxInflightBatches,
     clock,
     observer: metrics,

@@ -250,3 +250,77 @@ describe('SendBatcher', () => {
     await Promise.all(kept);
   });
 });
+
+describe('SendBatcher, adaptive batching', () => {
+  /** Enqueue one message every `gapMs` on the clock, `count` times; returns their promises. */
+  async function stream(b: SendBatcher, clock: ManualClock, count: number, gapMs: number, prefix: string): Promise<Array<Promise<string>>> {
+    const pending: Array<Promise<string>> = [];
+    for (let i = 0; i < count; i++) {
+      pending.push(b.enqueue(`${prefix}${i}`, 1, FAR));
+      await clock.advance(gapMs);
+    }
+    return pending;
+  }
+
+  it('at a low rate sends each message at the end of its I/O turn, without lingering', async () => {
+    const clock = new ManualClock(0);
+    const send = recordingSend();
+    const b = batcher(send, clock, { adaptive: true, lingerMs: 5 });
+    const pending = [b.enqueue('a', 1, FAR)];
+    await clock.advance(0);
+    assert.deepEqual(send.calls, [['a']], 'sent with no time passed: no linger');
+    pending.push(...(await stream(b, clock, 5, 50, 'slow')));
+    assert.deepEqual(send.calls.map((c) => c.length), [1, 1, 1, 1, 1, 1], 'one call per message, each at once');
+    await Promise.all(pending);
+  });
+
+  it('once messages come faster than the linger, lingers and fills batches; after a pause it stops lingering again', async () => {
+    const clock = new ManualClock(0);
+    const send = recordingSend();
+    const b = batcher(send, clock, { adaptive: true, lingerMs: 5 });
+    const pending = await stream(b, clock, 40, 1, 'fast');
+    const sizes = send.calls.map((c) => c.length);
+    assert.equal(sizes[0], 1, 'the first message after idle goes alone, at once');
+    assert.deepEqual(sizes.slice(-4), [5, 5, 5, 5], 'in the steady stream each batch holds every message of its 5 ms linger');
+    await clock.advance(5);
+    await Promise.all(pending);
+    assert.equal(send.calls.flat().length, 40);
+    assert.ok(send.calls.length <= 15, `40 messages in ${send.calls.length} calls`);
+
+    // A pause: the next message is not held for the linger.
+    await clock.advance(1_000);
+    const calls = send.calls.length;
+    const late = b.enqueue('after the pause', 1, FAR);
+    await clock.advance(0);
+    assert.deepEqual(send.calls.slice(calls), [['after the pause']]);
+    await late;
+  });
+
+  it('keeps lingering when one message in a steady stream comes late', async () => {
+    const clock = new ManualClock(0);
+    const send = recordingSend();
+    const b = batcher(send, clock, { adaptive: true, lingerMs: 5 });
+    const pending = await stream(b, clock, 30, 1, 'steady');
+    await clock.advance(7); // one gap longer than the linger
+    const calls = send.calls.length;
+    pending.push(b.enqueue('late', 1, FAR), b.enqueue('next', 1, FAR));
+    await clock.advance(4);
+    assert.equal(send.calls.length, calls, 'the late message still waits for company');
+    await clock.advance(1);
+    assert.deepEqual(send.calls.slice(calls), [['late', 'next']]);
+    await Promise.all(pending);
+  });
+
+  it('sends a full batch at once whatever the rate', async () => {
+    const clock = new ManualClock(0);
+    const send = recordingSend();
+    const b = batcher(send, clock, { adaptive: true, lingerMs: 5 });
+    const pending = await stream(b, clock, 30, 1, 'warm');
+    await clock.advance(5);
+    const calls = send.calls.length;
+    pending.push(...Array.from({ length: 10 }, (_, i) => b.enqueue(`burst${i}`, 1, FAR)));
+    await settle();
+    assert.deepEqual(send.calls.slice(calls).map((c) => c.length), [10]);
+    await Promise.all(pending);
+  });
+});

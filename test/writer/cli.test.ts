@@ -108,4 +108,11 @@ describe('sqsdemo serve (the executable)', () => {
     assert.match(run.stderr(), /--linger-ms/);
     assert.match(run.stderr(), /Allowed: a whole number from 0 to 1000/);
   });
+
+  it('exits 2 naming the choices for an unknown --batching mode', async () => {
+    const run = runInProcess(['serve', '--endpoint', sqs.endpoint, '--batching', 'eager']);
+    assert.equal(await run.code, 2);
+    assert.match(run.stderr(), /--batching/);
+    assert.match(run.stderr(), /adaptive, fixed/);
+  });
 });

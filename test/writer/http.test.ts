@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
@@ -100,6 +101,25 @@ describe('sqsdemo serve: POST /api/message against SQS', () => {
     assert.deepEqual(await wrong.json(), { status: 'Error', message: 'method not allowed for this path', code: 'method_not_allowed' });
   });
 
+  it('forgets a request whose client leaves in the middle of its body, and keeps serving', async () => {
+    const { port } = new URL(w.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    socket.write('POST /api/message HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{"body":"cut');
+    await until(() => w.writer.app.inFlight() === 1, 'the request to arrive');
+    socket.destroy();
+    await until(() => w.writer.app.inFlight() === 0, 'the abandoned request to be forgotten');
+    assert.equal((await postBody(w.url, 'after an abandoned one')).status, 201);
+  });
+
+  it('accepts POST /api/message with a query string too (the route, not the exact URL, decides)', async () => {
+    const res = await fetch(`${w.url}/api/message?source=test`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"body":"with a query"}' });
+    assert.equal(res.status, 201);
+    const id = ((await res.json()) as { id: string }).id;
+    const received = await receiveAll(sqs.client, sqs.queueUrl, new Set([id]));
+    assert.equal(received.get(id), 'with a query');
+  });
+
   it('serves a small HTML page on GET /, as the original did', async () => {
     const res = await fetch(`${w.url}/`);
     assert.equal(res.status, 200);
@@ -170,6 +190,22 @@ describe('sqsdemo serve: batching against SQS', () => {
       for (const a of done) assert.match(received.get(a.json.id as string) ?? '', /^concurrent \d+$/);
     } finally {
       release();
+      await w.stop();
+    }
+  });
+
+  // Adaptive batching (the default): a message at a low rate does not wait for the linger. With a
+  // fixed 10-minute linger these requests would still be waiting when the test's own timeout fails it.
+  it('answers lone requests without waiting for the linger by default', { timeout: 30_000 }, async () => {
+    const w = await startWriter(sqs.config, sqs.queueUrl, { lingerMs: 600_000 });
+    try {
+      const first = await postBody(w.url, 'alone 1');
+      const second = await postBody(w.url, 'alone 2');
+      assert.deepEqual([first.status, second.status], [201, 201]);
+      assert.equal(w.sendCalls(), 2, 'one call each: nothing to wait for');
+      const received = await receiveAll(sqs.client, sqs.queueUrl, new Set([first.json.id as string, second.json.id as string]));
+      assert.deepEqual([...received.values()].sort(), ['alone 1', 'alone 2']);
+    } finally {
       await w.stop();
     }
   });

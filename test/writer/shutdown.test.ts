@@ -14,8 +14,8 @@ describe('sqsdemo serve: graceful shutdown', () => {
 
   it('answers every request in flight and loses no 201 message when it stops under load', async () => {
     const n = 120;
-    // A long linger and held SQS calls: when the stop begins, requests wait in open and in-flight batches.
-    const w = await startWriter(sqs.config, sqs.queueUrl, { lingerMs: 10_000, maxInflightBatches: 4 });
+    // A long fixed linger and held SQS calls: when the stop begins, requests wait in open and in-flight batches.
+    const w = await startWriter(sqs.config, sqs.queueUrl, { lingerMs: 10_000, batching: 'fixed', maxInflightBatches: 4 });
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     w.holdSends(() => gate);
@@ -39,7 +39,7 @@ describe('sqsdemo serve: graceful shutdown', () => {
   });
 
   it('answers 503 (never a false 201) for what SQS has not accepted when the drain timeout passes', async () => {
-    const w = await startWriter(sqs.config, sqs.queueUrl, { lingerMs: 10_000, maxInflightBatches: 1 });
+    const w = await startWriter(sqs.config, sqs.queueUrl, { lingerMs: 10_000, batching: 'fixed', maxInflightBatches: 1 });
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     w.holdSends(() => gate);
