@@ -1,8 +1,11 @@
 /**
  * The JSON 1.0 shapes of the four hot calls, as the SDK's schemas in
  * @aws-sdk/client-sqs define them: request members in schema order (the SDK
- * serializes in that order), response members picked and type-checked the
- * same way. A response member of the wrong type is a ResponseShapeError.
+ * serializes in that order), response members picked the same way. Scalar
+ * members pass through as the SDK passes them (moto sends SenderFault as the
+ * string "true"; the SDK hands that on); a list, map or structure member that
+ * is not one, or a body that is not a JSON object, is a ResponseShapeError
+ * (where the SDK would hand the role a value it then trips over).
  */
 import type {
   BatchResultErrorEntry, ChangeMessageVisibilityBatchRequest, ChangeMessageVisibilityBatchResult, DeleteMessageBatchRequest,
@@ -124,16 +127,16 @@ function string(value: unknown, where: string): string {
   return value;
 }
 
-/** Copies string members `keys` of `from` that are present (not null) into `to`. */
-function strings(to: Json, from: Json, keys: readonly string[], where: string): void {
-  for (const key of keys) if (from[key] != null) to[key] = string(from[key], `${where}.${key}`);
+/** Copies scalar members `keys` of `from` that are present (not null) into `to`, as they are (the SDK's way). */
+function strings(to: Json, from: Json, keys: readonly string[]): void {
+  for (const key of keys) if (from[key] != null) to[key] = from[key];
 }
 
 function stringMap(value: unknown, where: string): Record<string, string> {
   const map = object(value, where);
-  const out: Record<string, string> = {};
-  for (const key of Object.keys(map)) if (map[key] != null) out[key] = string(map[key], `${where}.${key}`);
-  return out;
+  const out: Json = {};
+  for (const key of Object.keys(map)) if (map[key] != null) out[key] = map[key];
+  return out as Record<string, string>;
 }
 
 function blob(value: unknown, where: string): Uint8Array {
@@ -145,9 +148,9 @@ function blob(value: unknown, where: string): Uint8Array {
 function parseAttributeValue(value: unknown, where: string): MessageAttributeValue {
   const v = object(value, where);
   const out: Json = {};
-  strings(out, v, ['DataType', 'StringValue'], where);
+  strings(out, v, ['DataType', 'StringValue']);
   if (v.BinaryValue != null) out.BinaryValue = blob(v.BinaryValue, `${where}.BinaryValue`);
-  if (v.StringListValues != null) out.StringListValues = list(v.StringListValues, `${where}.StringListValues`).map((s, i) => string(s, `${where}.StringListValues[${i}]`));
+  if (v.StringListValues != null) out.StringListValues = list(v.StringListValues, `${where}.StringListValues`);
   if (v.BinaryListValues != null) out.BinaryListValues = list(v.BinaryListValues, `${where}.BinaryListValues`).map((s, i) => blob(s, `${where}.BinaryListValues[${i}]`));
   return out as unknown as MessageAttributeValue;
 }
@@ -157,12 +160,7 @@ function failedEntries(value: unknown, where: string): BatchResultErrorEntry[] {
     const at = `${where}[${i}]`;
     const f = object(item, at);
     const out: Json = {};
-    strings(out, f, ['Id'], at);
-    if (f.SenderFault != null) {
-      if (typeof f.SenderFault !== 'boolean') throw new ResponseShapeError(`${at}.SenderFault: expected a boolean`);
-      out.SenderFault = f.SenderFault;
-    }
-    strings(out, f, ['Code', 'Message'], at);
+    strings(out, f, ['Id', 'SenderFault', 'Code', 'Message']);
     return out as unknown as BatchResultErrorEntry;
   });
 }
@@ -170,7 +168,7 @@ function failedEntries(value: unknown, where: string): BatchResultErrorEntry[] {
 function idEntries(value: unknown, where: string): Array<{ Id: string }> {
   return list(value, where).map((item, i) => {
     const out: Json = {};
-    strings(out, object(item, `${where}[${i}]`), ['Id'], `${where}[${i}]`);
+    strings(out, object(item, `${where}[${i}]`), ['Id']);
     return out as { Id: string };
   });
 }
@@ -187,7 +185,7 @@ export function parseSendMessageBatch(text: string): SendMessageBatchResult {
     out.Successful = list(b.Successful, 'Successful').map((item, i) => {
       const at = `Successful[${i}]`;
       const e: Json = {};
-      strings(e, object(item, at), ['Id', 'MessageId', 'MD5OfMessageBody', 'MD5OfMessageAttributes', 'MD5OfMessageSystemAttributes', 'SequenceNumber'], at);
+      strings(e, object(item, at), ['Id', 'MessageId', 'MD5OfMessageBody', 'MD5OfMessageAttributes', 'MD5OfMessageSystemAttributes', 'SequenceNumber']);
       return e;
     });
   }
@@ -203,9 +201,9 @@ export function parseReceiveMessage(text: string): ReceiveMessageResult {
       const at = `Messages[${i}]`;
       const m = object(item, at);
       const msg: Json = {};
-      strings(msg, m, ['MessageId', 'ReceiptHandle', 'MD5OfBody', 'Body'], at);
+      strings(msg, m, ['MessageId', 'ReceiptHandle', 'MD5OfBody', 'Body']);
       if (m.Attributes != null) msg.Attributes = stringMap(m.Attributes, `${at}.Attributes`);
-      strings(msg, m, ['MD5OfMessageAttributes'], at);
+      strings(msg, m, ['MD5OfMessageAttributes']);
       if (m.MessageAttributes != null) {
         const attrs = object(m.MessageAttributes, `${at}.MessageAttributes`);
         const parsed: Record<string, MessageAttributeValue> = {};
