@@ -10,35 +10,11 @@ import {
   ChangeMessageVisibilityBatchCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageBatchCommand, type Message, type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { createSqsClient } from '../../../src/sqs/client.js';
-import { classifySqsError } from '../../../src/sqs/errors.js';
 import type { SqsClientKind } from '../../../src/config.js';
 import { startTestSqs, type TestSqs } from '../../helpers/sqs.js';
+import { errorView, stable } from './views.js';
 
 const KINDS: readonly SqsClientKind[] = ['lean', 'sdk'];
-const VOLATILE = new Set(['MessageId', 'ReceiptHandle', 'requestId', 'SequenceNumber', 'SentTimestamp', 'ApproximateFirstReceiveTimestamp', 'SenderId']);
-
-/** The output with its volatile values replaced by their type. */
-function stable(value: unknown, key = ''): unknown {
-  if (VOLATILE.has(key)) return `<${typeof value}>`;
-  if (Array.isArray(value)) return value.map((v) => stable(v));
-  if (value instanceof Uint8Array) return [...value];
-  if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, stable(v, k)]));
-  }
-  return value;
-}
-
-/** What src/sqs/errors.ts and a caller can see of an error. */
-function errorView(err: unknown): Record<string, unknown> {
-  const e = err as Error & Record<string, unknown>;
-  const $metadata = (e.$metadata ?? {}) as Record<string, unknown>;
-  return {
-    class: e.constructor.name, name: e.name, message: e.message, fault: e.$fault, code: e.Code, type: e.Type, error: stable(e.Error),
-    status: $metadata.httpStatusCode, attempts: $metadata.attempts, totalRetryDelay: $metadata.totalRetryDelay, requestId: typeof $metadata.requestId,
-    class_: classifySqsError(err),
-  };
-}
-
 async function outcome(call: () => Promise<unknown>): Promise<unknown> {
   try {
     return { output: stable(await call()) };
