@@ -39,6 +39,8 @@ export function createSqsClient(config: SqsConfig, options: SqsClientOptions = {
     httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }),
     connectionTimeout: options.connectionTimeoutMs ?? 3_000,
     requestTimeout: options.requestTimeoutMs ?? 30_000,
+    // Without it the SDK's handler only logs a warning when requestTimeout passes and keeps waiting.
+    throwOnRequestTimeout: true,
   });
   const common = { requestHandler, maxAttempts: options.maxAttempts ?? 3, cacheMiddleware: options.cacheMiddleware ?? false };
   const client = config.aws

@@ -3,7 +3,14 @@
  * SDK's NodeHttpHandler error semantics: an abort rejects with its AbortError,
  * ECONNRESET/EPIPE/ETIMEDOUT are renamed TimeoutError (code kept), a
  * connection that does not open in `connectionTimeoutMs` and an answer later
- * than `requestTimeoutMs` are TimeoutErrors. The body is collected whole.
+ * than `requestTimeoutMs` are TimeoutErrors (the handler's, with
+ * `throwOnRequestTimeout`, which src/sqs/client.ts sets). The body is collected
+ * whole.
+ *
+ * node:http, not an own HTTP/1.1 client: measured 76 vs 35 µs CPU per request
+ * (same request, 8 in flight, alternating rounds), about 40 µs of the lean
+ * path's ~300 µs per call; kept for its handling of stale keep-alive sockets,
+ * chunked answers and https, which an own client would have to earn first.
  */
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
@@ -91,7 +98,7 @@ export class HttpTransport {
           if (!socket.connecting || settled) return;
           connectTimer = setTimeout(() => {
             req.destroy();
-            finish(Object.assign(new Error(`the request socket did not establish a connection with the server within the configured timeout of ${connectMs} ms.`), { name: 'TimeoutError' }));
+            finish(Object.assign(new Error(`@smithy/node-http-handler - the request socket did not establish a connection with the server within the configured timeout of ${connectMs} ms.`), { name: 'TimeoutError' }));
           }, connectMs);
           socket.once(https ? 'secureConnect' : 'connect', () => {
             if (connectTimer !== undefined) clearTimeout(connectTimer);
@@ -102,7 +109,7 @@ export class HttpTransport {
       const timeoutMs = requestTimeoutMs ?? this.options.requestTimeoutMs;
       if (timeoutMs > 0) {
         requestTimer = setTimeout(() => {
-          const err = Object.assign(new Error(`a request has exceeded the configured ${timeoutMs} ms requestTimeout.`), { name: 'TimeoutError', code: 'ETIMEDOUT' });
+          const err = Object.assign(new Error(`@smithy/node-http-handler - [ERROR] a request has exceeded the configured ${timeoutMs} ms requestTimeout.`), { name: 'TimeoutError', code: 'ETIMEDOUT' });
           req.destroy(err);
           finish(err);
         }, timeoutMs);

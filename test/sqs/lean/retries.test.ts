@@ -64,9 +64,9 @@ describe('lean path retries as the SDK does', { timeout: 120_000 }, () => {
   before(() => server.start());
   after(() => server.stop());
 
-  async function run(kind: SqsClientKind, script: Step[], maxAttempts: number): Promise<{ requests: number; outcome: unknown }> {
+  async function run(kind: SqsClientKind, script: Step[], maxAttempts: number, requestTimeoutMs = 30_000): Promise<{ requests: number; outcome: unknown }> {
     server.play(script);
-    const client = createSqsClient(resolveSqsConfig({ endpoint: server.url, sqsClient: kind }, {}), { maxAttempts, connectionTimeoutMs: 5_000 });
+    const client = createSqsClient(resolveSqsConfig({ endpoint: server.url, sqsClient: kind }, {}), { maxAttempts, connectionTimeoutMs: 5_000, requestTimeoutMs });
     try {
       const out = await client.send(new DeleteMessageBatchCommand({ QueueUrl: `${server.url}/000000000000/q`, Entries: [{ Id: '0', ReceiptHandle: 'h' }] }));
       return { requests: server.requests, outcome: { output: stable({ ...out, $metadata: { ...out.$metadata, totalRetryDelay: typeof out.$metadata.totalRetryDelay } }) } };
@@ -99,6 +99,14 @@ describe('lean path retries as the SDK does', { timeout: 120_000 }, () => {
       assert.equal(lean.requests, requests);
     });
   }
+
+  it('a request timeout is a TimeoutError (ETIMEDOUT), retried as a transient error on both paths', async () => {
+    const lean = await run('lean', ['hang', 'hang'], 2, 300);
+    const sdk = await run('sdk', ['hang', 'hang'], 2, 300);
+    assert.deepEqual(lean, sdk);
+    assert.equal(lean.requests, 2);
+    assert.equal((lean.outcome as { error: { name: string } }).error.name, 'TimeoutError');
+  });
 
   it('an abort cancels a call in flight on both paths with the same AbortError', async () => {
     const views: unknown[] = [];
