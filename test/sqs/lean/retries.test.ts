@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { createSqsClient } from '../../../src/sqs/client.js';
 import { resolveSqsConfig, type SqsClientKind } from '../../../src/config.js';
 import { errorView, stable } from './views.js';
@@ -106,6 +106,70 @@ describe('lean path retries as the SDK does', { timeout: 120_000 }, () => {
     assert.deepEqual(lean, sdk);
     assert.equal(lean.requests, 2);
     assert.equal((lean.outcome as { error: { name: string } }).error.name, 'TimeoutError');
+  });
+
+  it('a refused connection gives the same network error on both paths (ECONNREFUSED, classified network)', async () => {
+    const views: unknown[] = [];
+    const closed = new ScriptedSqs();
+    await closed.start();
+    const url = closed.url;
+    await closed.stop();
+    for (const kind of ['lean', 'sdk'] as const) {
+      const client = createSqsClient(resolveSqsConfig({ endpoint: url, sqsClient: kind }, {}), { maxAttempts: 2 });
+      try {
+        await assert.rejects(client.send(new DeleteMessageBatchCommand({ QueueUrl: `${url}/000000000000/q`, Entries: [{ Id: '0', ReceiptHandle: 'h' }] })), (err: unknown) => {
+          views.push({ ...errorView(err), totalRetryDelay: undefined });
+          return true;
+        });
+      } finally {
+        client.destroy();
+      }
+    }
+    assert.equal((views[0] as { nodeCode: string }).nodeCode, 'ECONNREFUSED');
+    assert.equal((views[0] as { class_: string }).class_, 'network');
+    assert.deepEqual(views[0], views[1]);
+  });
+
+  it("a clock-skew error moves the client's clock offset and is retried, on both paths alike", async () => {
+    const serverTime = new Date(Date.now() + 3_600_000).toUTCString();
+    const skewed = json(403, 'RequestTimeTooSkewed', 'RequestTimeTooSkewed;Sender', { date: serverTime });
+    const results: unknown[] = [];
+    for (const kind of ['lean', 'sdk'] as const) {
+      server.play([skewed]);
+      const client = createSqsClient(resolveSqsConfig({ endpoint: server.url, sqsClient: kind }, {}), { maxAttempts: 3 });
+      try {
+        const out = await client.send(new DeleteMessageBatchCommand({ QueueUrl: `${server.url}/000000000000/q`, Entries: [{ Id: '0', ReceiptHandle: 'h' }] }));
+        const offset = (client.config as unknown as { systemClockOffset: number }).systemClockOffset;
+        // The OK answer carries Node's own Date header, which moves the offset back near 0 (the SDK's success handler).
+        results.push({ attempts: out.$metadata.attempts, requests: server.requests, offsetBackNearZero: Math.abs(offset) < 5_000 });
+      } finally {
+        client.destroy();
+      }
+    }
+    assert.deepEqual(results[0], { attempts: 2, requests: 2, offsetBackNearZero: true });
+    assert.deepEqual(results[0], results[1]);
+  });
+
+  it('a wrong MD5 in an answer fails both paths with the SDK\'s checksum error', async () => {
+    const sendAnswer: Step = { status: 200, body: JSON.stringify({ Successful: [{ Id: '0', MessageId: 'm-1', MD5OfMessageBody: '00000000000000000000000000000000' }] }) };
+    const receiveAnswer: Step = { status: 200, body: JSON.stringify({ Messages: [{ MessageId: 'm-2', ReceiptHandle: 'r', Body: 'hello', MD5OfBody: 'ffffffffffffffffffffffffffffffff' }] }) };
+    for (const [answer, call] of [
+      [sendAnswer, (c: ReturnType<typeof createSqsClient>) => c.send(new SendMessageBatchCommand({ QueueUrl: `${server.url}/000000000000/q`, Entries: [{ Id: '0', MessageBody: 'hello' }] }))],
+      [receiveAnswer, (c: ReturnType<typeof createSqsClient>) => c.send(new ReceiveMessageCommand({ QueueUrl: `${server.url}/000000000000/q` }))],
+    ] as const) {
+      const views: unknown[] = [];
+      for (const kind of ['lean', 'sdk'] as const) {
+        server.play([answer]);
+        const client = createSqsClient(resolveSqsConfig({ endpoint: server.url, sqsClient: kind }, {}), { maxAttempts: 3 });
+        try {
+          await assert.rejects(call(client), (err: unknown) => (views.push({ ...errorView(err), requests: server.requests }), true));
+        } finally {
+          client.destroy();
+        }
+      }
+      assert.match((views[0] as { message: string }).message, /^Invalid MD5 checksum on messages: m-\d$/);
+      assert.deepEqual(views[0], views[1]);
+    }
   });
 
   it('an abort cancels a call in flight on both paths with the same AbortError', async () => {
