@@ -87,7 +87,11 @@ export class LeanSqs {
   }
 
   async send(operation: Operation, command: LeanCommand, options: LeanCallOptions | undefined): Promise<object> {
-    const settled = await (this.settled ??= this.settle());
+    const settled = await (this.settled ??= this.settle().catch((err: unknown) => {
+      // Not kept: the next call asks again, as the SDK asks its providers on every call.
+      this.settled = undefined;
+      throw err;
+    }));
     const config = this.config;
     const credentials = await config.credentials();
     const ua = this.userAgent?.identity === credentials ? this.userAgent.headers : await this.userAgentFor(credentials, settled);
