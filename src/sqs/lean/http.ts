@@ -100,7 +100,7 @@ export class HttpTransport {
             req.destroy();
             finish(Object.assign(new Error(`@smithy/node-http-handler - the request socket did not establish a connection with the server within the configured timeout of ${connectMs} ms.`), { name: 'TimeoutError' }));
           }, connectMs);
-          socket.once(https ? 'secureConnect' : 'connect', () => {
+          socket.once('connect', () => {
             if (connectTimer !== undefined) clearTimeout(connectTimer);
             connectTimer = undefined;
           });
