@@ -45,7 +45,15 @@ export interface SqsConfig {
    * the SDK's own credential chain.
    */
   readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string } | undefined;
+  /**
+   * How the hot calls (Send/Receive/DeleteMessageBatch, ChangeMessageVisibilityBatch) reach SQS:
+   * `lean` (default) through src/sqs/lean, `sdk` through the SDK's middleware stack. Every other call uses the SDK.
+   */
+  readonly sqsClient: SqsClientKind;
 }
+
+export type SqsClientKind = 'lean' | 'sdk';
+export const SQS_CLIENT_KINDS: readonly SqsClientKind[] = ['lean', 'sdk'];
 
 /** The raw SQS options as commander hands them over (see commands/sqs-options.ts). */
 export interface SqsFlags {
@@ -56,6 +64,8 @@ export interface SqsFlags {
   readonly dlq?: string;
   /** FIFO queues: --queue gets the .fifo suffix when it has none (default q1_fifo.fifo). */
   readonly fifo?: boolean;
+  /** --sqs-client (default lean). */
+  readonly sqsClient?: SqsClientKind;
 }
 
 /** The main and dead-letter queue names: a FIFO main queue (.fifo) needs a FIFO dead-letter queue. */
@@ -103,6 +113,7 @@ export function resolveSqsConfig(flags: SqsFlags, env: Env): SqsConfig {
       fifo,
       endpointIsDefault: false,
       credentials: undefined,
+      sqsClient: flags.sqsClient ?? 'lean',
     });
   }
   const fromEnvironment = parseOptional(nonEmpty(env.AWS_ENDPOINT_URL_SQS), parseUrl, 'AWS_ENDPOINT_URL_SQS');
@@ -123,6 +134,7 @@ export function resolveSqsConfig(flags: SqsFlags, env: Env): SqsConfig {
       accessKeyId !== undefined && secretAccessKey !== undefined
         ? Object.freeze({ accessKeyId, secretAccessKey, ...(sessionToken !== undefined ? { sessionToken } : {}) })
         : LOCAL_CREDENTIALS,
+    sqsClient: flags.sqsClient ?? 'lean',
   });
 }
 
@@ -261,6 +273,12 @@ export function parseHost(value: string): string {
 }
 
 export const parsePort = intIn(0, 65535);
+
+export function parseSqsClient(value: string): SqsClientKind {
+  const kind = SQS_CLIENT_KINDS.find((k) => k === value.trim());
+  if (kind === undefined) throw new InvalidArgumentError(`Allowed: ${SQS_CLIENT_KINDS.join(' or ')}.`);
+  return kind;
+}
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value.trim();

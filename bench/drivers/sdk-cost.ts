@@ -8,7 +8,8 @@
  * @smithy/signature-v4, JSON over keep-alive node:http: about the least a
  * leaner path could cost) and an unsigned one (HTTP and JSON alone). Each
  * variant runs the hot trio (SendMessageBatch 10, ReceiveMessage 10,
- * DeleteMessageBatch 10) from 8 loops.
+ * DeleteMessageBatch 10) from 8 loops. The lean path (src/sqs/lean, the
+ * default `--sqs-client lean`) is measured through the same SQSClient.send.
  *
  *   sdk-cost.ts <endpoint> <queueUrl> <rounds>   prints one JSON line per variant
  */
@@ -98,13 +99,16 @@ async function measure(name: string, call: Call): Promise<void> {
 }
 
 const config = resolveSqsConfig({ endpoint }, {});
-const plain = createSqsClient(config, { maxSockets: LOOPS });
-const cached = createSqsClient(config, { maxSockets: LOOPS, cacheMiddleware: true });
+const plain = createSqsClient(config, { maxSockets: LOOPS, sqsClient: 'sdk' });
+const cached = createSqsClient(config, { maxSockets: LOOPS, cacheMiddleware: true, sqsClient: 'sdk' });
+const lean = createSqsClient(config, { maxSockets: LOOPS, sqsClient: 'lean' });
 await measure('SDK, per-call options, no cache (how work called it before)', viaSdk(plain, true));
 await measure('SDK, middleware cached (as serve calls it)', viaSdk(cached, false));
 await measure('SDK, middleware cached, per-call abortSignal (how work calls it now: src/sqs/client.ts)', viaSdk(cached, true));
+await measure('lean path (src/sqs/lean), per-call abortSignal on receives as work calls it', viaSdk(lean, true));
 await measure('signed JSON over node:http (SigV4, no SDK)', viaHttp(true));
 await measure('unsigned JSON over node:http', viaHttp(false));
 plain.destroy();
 cached.destroy();
+lean.destroy();
 process.exit(0);

@@ -92,7 +92,7 @@ export function sqsArgs(config: DashConfig, endpoint: string | undefined): strin
     if (url !== undefined) args.push('--endpoint', url);
     if (config.sqs.region !== undefined) args.push('--region', config.sqs.region);
   }
-  args.push('--queue', config.sqs.queueName, '--dlq', config.sqs.dlqName);
+  args.push('--queue', config.sqs.queueName, '--dlq', config.sqs.dlqName, '--sqs-client', config.sqs.sqsClient);
   return args;
 }
 

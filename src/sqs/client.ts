@@ -6,7 +6,9 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { SqsConfig } from '../config.js';
+import type { SqsClientKind, SqsConfig } from '../config.js';
+import { LeanSqs, type LeanCallOptions, type LeanCommand } from './lean/lean-sqs.js';
+import { operationFor } from './lean/operations.js';
 
 export interface SqsClientOptions {
   /** Keep-alive sockets to the endpoint; size it for the requests in flight (default 64). */
@@ -26,6 +28,8 @@ export interface SqsClientOptions {
    * test's call counter) is not picked up.
    */
   readonly cacheMiddleware?: boolean;
+  /** Overrides `config.sqsClient`: `lean` routes the hot calls through src/sqs/lean, `sdk` keeps the SDK for all. */
+  readonly sqsClient?: SqsClientKind;
 }
 
 export function createSqsClient(config: SqsConfig, options: SqsClientOptions = {}): SQSClient {
@@ -35,6 +39,8 @@ export function createSqsClient(config: SqsConfig, options: SqsClientOptions = {
     httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }),
     connectionTimeout: options.connectionTimeoutMs ?? 3_000,
     requestTimeout: options.requestTimeoutMs ?? 30_000,
+    // Without it the SDK's handler only logs a warning when requestTimeout passes and keeps waiting.
+    throwOnRequestTimeout: true,
   });
   const common = { requestHandler, maxAttempts: options.maxAttempts ?? 3, cacheMiddleware: options.cacheMiddleware ?? false };
   const client = config.aws
@@ -53,7 +59,35 @@ export function createSqsClient(config: SqsConfig, options: SqsClientOptions = {
         ...(config.credentials !== undefined ? { credentials: { ...config.credentials } } : {}),
       });
   if (common.cacheMiddleware) keepCacheWithHttpOptions(client, requestHandler);
+  if ((options.sqsClient ?? config.sqsClient) === 'lean') {
+    routeHotCallsThroughLean(client, new LeanSqs(client, {
+      maxSockets,
+      connectionTimeoutMs: options.connectionTimeoutMs ?? 3_000,
+      requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+    }));
+  }
   return client;
+}
+
+/**
+ * The client stays an SQSClient; its `send` hands SendMessageBatch, ReceiveMessage,
+ * DeleteMessageBatch and ChangeMessageVisibilityBatch (promise form, no options
+ * other than abortSignal/requestTimeout) to the lean path, everything else to the SDK.
+ */
+function routeHotCallsThroughLean(client: SQSClient, lean: LeanSqs): void {
+  const send = client.send.bind(client) as (command: unknown, options?: unknown, cb?: unknown) => unknown;
+  (client as { send: unknown }).send = (command: object, optionsOrCb?: unknown, cb?: unknown): unknown => {
+    if (cb === undefined && (optionsOrCb === undefined || isHttpOptions(optionsOrCb))) {
+      const operation = operationFor(command);
+      if (operation !== undefined) return lean.send(operation, command as LeanCommand, optionsOrCb as LeanCallOptions | undefined);
+    }
+    return send(command, optionsOrCb, cb);
+  };
+  const destroy = client.destroy.bind(client);
+  client.destroy = (): void => {
+    lean.destroy();
+    destroy();
+  };
 }
 
 /** Per-call options that only the request handler reads. */

@@ -25,7 +25,7 @@ export interface SpawnOptions {
 function childEnv(extra: SpawnOptions['env']): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', FORCE_COLOR: '0', NO_COLOR: '1' };
   // Tests must not inherit the developer's SQS settings.
-  for (const key of ['SQSDEMO_ENDPOINT', 'SQSDEMO_QUEUE', 'SQSDEMO_DLQ', 'SQSDEMO_AWS', 'AWS_ENDPOINT_URL_SQS', 'AWS_ENDPOINT_URL']) delete env[key];
+  for (const key of ['SQSDEMO_ENDPOINT', 'SQSDEMO_QUEUE', 'SQSDEMO_DLQ', 'SQSDEMO_AWS', 'SQSDEMO_SQS_CLIENT', 'AWS_ENDPOINT_URL_SQS', 'AWS_ENDPOINT_URL']) delete env[key];
   for (const [k, v] of Object.entries(extra ?? {})) {
     if (v === undefined) delete env[k];
     else env[k] = v;

@@ -74,28 +74,25 @@ export interface CallLog {
   inFlight: number;
 }
 
-/** A client whose calls are recorded through the SDK middleware stack. */
+/** A client whose calls are recorded (around its `send`: both SQS client kinds). */
 export function countingClient(sqs: SqsConfig): { client: SQSClient; calls: CallLog } {
   const client = createSqsClient(sqs, { maxSockets: 32, requestTimeoutMs: 20_000 });
   const calls: CallLog = { commands: [], deleteBatchSizes: [], receiveMaxes: [], inFlight: 0 };
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      calls.commands.push(context.commandName ?? '?');
-      if (context.commandName === 'DeleteMessageBatchCommand') {
-        calls.deleteBatchSizes.push(((args.input as { Entries?: unknown[] }).Entries ?? []).length);
-      }
-      if (context.commandName === 'ReceiveMessageCommand') {
-        calls.receiveMaxes.push(Number((args.input as { MaxNumberOfMessages?: number }).MaxNumberOfMessages));
-      }
-      calls.inFlight += 1;
-      try {
-        return await next(args);
-      } finally {
-        calls.inFlight -= 1;
-      }
-    },
-    { step: 'initialize', name: 'sqsdemoTestCallLog' },
-  );
+  // Recorded around `send`, so both paths (--sqs-client lean and sdk) are seen.
+  const send = client.send.bind(client) as (command: unknown, ...rest: unknown[]) => Promise<unknown>;
+  (client as { send: unknown }).send = async (command: unknown, ...rest: unknown[]): Promise<unknown> => {
+    const name = (command as object).constructor.name;
+    const input = (command as { input: Record<string, unknown> }).input;
+    calls.commands.push(name);
+    if (name === 'DeleteMessageBatchCommand') calls.deleteBatchSizes.push(((input.Entries as unknown[] | undefined) ?? []).length);
+    if (name === 'ReceiveMessageCommand') calls.receiveMaxes.push(Number(input.MaxNumberOfMessages));
+    calls.inFlight += 1;
+    try {
+      return await send(command, ...rest);
+    } finally {
+      calls.inFlight -= 1;
+    }
+  };
   return { client, calls };
 }
 

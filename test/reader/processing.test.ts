@@ -3,8 +3,10 @@ import assert from 'node:assert/strict';
 import { startTestSqs, type TestSqs } from '../helpers/sqs.js';
 import { RecordingProcessor, bodies, queueCounts, sendBodies, startReader, until, type RunningReader, stopInOrder } from './harness.js';
 import { createDataLog, DataLogError } from '../../src/reader/data-log.js';
+import { SQS_CLIENT_KINDS } from '../../src/config.js';
 
-describe('sqsdemo work: processing', () => {
+// The main spec runs on both SQS client paths (src/sqs/lean and the plain SDK).
+for (const sqsClient of SQS_CLIENT_KINDS) describe(`sqsdemo work: processing (--sqs-client ${sqsClient})`, () => {
   let t: TestSqs | undefined;
   let r: RunningReader | undefined;
   afterEach(async () => {
@@ -17,7 +19,7 @@ describe('sqsdemo work: processing', () => {
     const sent = bodies(60);
     await sendBodies(t, sent);
     const p = new RecordingProcessor();
-    r = await startReader(t, p);
+    r = await startReader(t, p, {}, { sqs: { ...t.config, sqsClient } });
     await until(() => r!.reader.counters().deleted >= sent.length, 'all deletes confirmed');
     const stopped = await r.reader.stop();
     for (const b of sent) assert.equal(p.passes(b), 1, `${b} processed once`);
@@ -32,7 +34,7 @@ describe('sqsdemo work: processing', () => {
     t = await startTestSqs();
     await sendBodies(t, bodies(40));
     const p = new RecordingProcessor(() => true, 15);
-    r = await startReader(t, p, { concurrency: 3, prefetch: 10, pollers: 3 });
+    r = await startReader(t, p, { concurrency: 3, prefetch: 10, pollers: 3 }, { sqs: { ...t.config, sqsClient } });
     await until(() => r!.reader.counters().deleted >= 40, 'all deleted');
     assert.ok(p.maxRunning <= 3, `at most 3 at once, saw ${p.maxRunning}`);
     assert.ok(p.maxRunning >= 1);
@@ -42,7 +44,7 @@ describe('sqsdemo work: processing', () => {
   it('deletes in DeleteMessageBatch calls of at most 10, never one DeleteMessage per message', async () => {
     t = await startTestSqs();
     await sendBodies(t, bodies(50));
-    r = await startReader(t, new RecordingProcessor(), { concurrency: 50 });
+    r = await startReader(t, new RecordingProcessor(), { concurrency: 50 }, { sqs: { ...t.config, sqsClient } });
     await until(() => r!.reader.counters().deleted >= 50, 'all deleted');
     const { commands, deleteBatchSizes } = r.calls;
     assert.equal(commands.filter((c) => c === 'DeleteMessageCommand').length, 0);
@@ -57,7 +59,7 @@ describe('sqsdemo work: processing', () => {
   it('reports receives, stats and the stop as events', async () => {
     t = await startTestSqs();
     await sendBodies(t, bodies(12));
-    r = await startReader(t, new RecordingProcessor());
+    r = await startReader(t, new RecordingProcessor(), {}, { sqs: { ...t.config, sqsClient } });
     await until(() => r!.reader.counters().deleted >= 12, 'all deleted');
     await r.reader.stop();
     const types = r.events.map((e) => e.type);

@@ -13,8 +13,8 @@ describe('createSqsClient with cacheMiddleware', { timeout: 60_000 }, () => {
     await sqs?.stop();
   });
 
-  it('still cancels a long poll when the caller aborts its per-call signal', async () => {
-    const client = createSqsClient(sqs.config, { cacheMiddleware: true });
+  for (const sqsClient of ['lean', 'sdk'] as const) it(`still cancels a long poll when the caller aborts its per-call signal (--sqs-client ${sqsClient})`, async () => {
+    const client = createSqsClient(sqs.config, { cacheMiddleware: true, sqsClient });
     try {
       const controller = new AbortController();
       // 20 s long poll on an empty queue: only the abort can end it before the test's timeout.
@@ -33,7 +33,7 @@ describe('createSqsClient with cacheMiddleware', { timeout: 60_000 }, () => {
   });
 
   it('reuses the resolved middleware stack for calls that pass only an abortSignal (the reader does on every receive)', async () => {
-    const client = createSqsClient(sqs.config, { cacheMiddleware: true });
+    const client = createSqsClient(sqs.config, { cacheMiddleware: true, sqsClient: 'sdk' });
     try {
       const receive = () => client.send(new ReceiveMessageCommand({ QueueUrl: sqs.queueUrl, WaitTimeSeconds: 0 }), { abortSignal: new AbortController().signal });
       await receive();
@@ -52,7 +52,7 @@ describe('createSqsClient with cacheMiddleware', { timeout: 60_000 }, () => {
   });
 
   it('passes other per-call options to the SDK as they are', async () => {
-    const client = createSqsClient(sqs.config, { cacheMiddleware: true });
+    const client = createSqsClient(sqs.config, { cacheMiddleware: true, sqsClient: 'sdk' });
     try {
       // The callback form is not rewritten: it answers through the callback.
       const out = await new Promise<unknown>((resolve, reject) =>

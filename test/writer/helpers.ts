@@ -1,5 +1,5 @@
 /** Helpers for the writer's suites: a writer on port 0, HTTP posts, reading the queue back. */
-import { ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { createSqsClient } from '../../src/sqs/client.js';
 import type { SqsConfig } from '../../src/config.js';
 import { createWriter, type Writer, type WriterOptions } from '../../src/writer/writer.js';
@@ -7,7 +7,7 @@ import { createWriter, type Writer, type WriterOptions } from '../../src/writer/
 export interface RunningWriter {
   readonly writer: Writer;
   readonly url: string;
-  /** SendMessageBatch calls this writer's SQS client made (counted in the SDK middleware stack). */
+  /** SendMessageBatch calls this writer's SQS client made (counted around its `send`). */
   sendCalls(): number;
   /** Make every later SendMessageBatch await `hold()` first (undefined: no hold). */
   holdSends(hold: (() => Promise<void>) | undefined): void;
@@ -19,16 +19,15 @@ export async function startWriter(config: SqsConfig, queueUrl: string | undefine
   const client = createSqsClient(config, { maxSockets: 20, maxAttempts: 1, connectionTimeoutMs: 1_000 });
   let calls = 0;
   let hold: (() => Promise<void>) | undefined;
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      if ((context as { commandName?: string }).commandName === 'SendMessageBatchCommand') {
-        calls++;
-        if (hold) await hold();
-      }
-      return next(args);
-    },
-    { step: 'initialize', name: 'countSendMessageBatch' },
-  );
+  // Counted around `send`, so both paths (--sqs-client lean and sdk) are seen.
+  const send = client.send.bind(client) as (command: unknown, ...rest: unknown[]) => Promise<unknown>;
+  (client as { send: unknown }).send = async (command: unknown, ...rest: unknown[]): Promise<unknown> => {
+    if (command instanceof SendMessageBatchCommand) {
+      calls++;
+      if (hold) await hold();
+    }
+    return send(command, ...rest);
+  };
   const writer = createWriter({ client, queueName: config.queueName, ...(queueUrl ? { queueUrl } : {}), ...options });
   await writer.state.probe();
   const url = await writer.listen(0, '127.0.0.1');

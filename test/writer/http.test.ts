@@ -3,18 +3,20 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { startTestSqs, type TestSqs } from '../helpers/sqs.js';
+import { SQS_CLIENT_KINDS } from '../../src/config.js';
 import { INVALID_CHARACTERS_MESSAGE } from '../../src/writer/message-checks.js';
 import { post, postBody, receiveAll, startWriter, until, type RunningWriter } from './helpers.js';
 
 const MAX_REQUEST_BYTES = 64 * 1024;
 
-describe('sqsdemo serve: POST /api/message against SQS', () => {
+// The main spec runs on both SQS client paths (src/sqs/lean and the plain SDK).
+for (const sqsClient of SQS_CLIENT_KINDS) describe(`sqsdemo serve: POST /api/message against SQS (--sqs-client ${sqsClient})`, () => {
   let sqs: TestSqs;
   let w: RunningWriter;
 
   before(async () => {
     sqs = await startTestSqs();
-    w = await startWriter(sqs.config, sqs.queueUrl, { maxRequestBytes: MAX_REQUEST_BYTES });
+    w = await startWriter({ ...sqs.config, sqsClient }, sqs.queueUrl, { maxRequestBytes: MAX_REQUEST_BYTES });
   });
   after(async () => {
     await w?.stop();
