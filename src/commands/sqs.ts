@@ -11,7 +11,8 @@ import { DEFAULT_COMPACT_BYTES } from '../localsqs/journal/data-dir.js';
 import { FSYNC_MODES, type FsyncMode } from '../localsqs/journal/writer.js';
 import { DEFAULT_LIMITS } from '../localsqs/limits.js';
 import { runSqs } from '../localsqs/run.js';
-import { parseCredentials, type Credentials } from '../localsqs/sigv4.js';
+import type { Credentials } from '../localsqs/sigv4.js';
+import { credentialsOption } from './credentials-option.js';
 
 interface SqsFlags {
   host: string;
@@ -59,14 +60,6 @@ function collectHosts(value: string, previous: string[] | undefined): string[] {
   return out;
 }
 
-function credentialsArg(value: string): Credentials[] {
-  try {
-    return parseCredentials(value);
-  } catch (err) {
-    throw new InvalidArgumentError(`Allowed: ${(err as Error).message}.`);
-  }
-}
-
 export function registerSqs(program: Command, ctx: CommandContext): void {
   const d = DEFAULT_LIMITS;
   program
@@ -101,7 +94,7 @@ export function registerSqs(program: Command, ctx: CommandContext): void {
     .addOption(fromEnv(new Option('--host <address>', 'address to listen on (0.0.0.0 for every interface)').default('127.0.0.1').argParser(parseHost), 'SQSDEMO_SQS_HOST'))
     .addOption(fromEnv(new Option('--port <n>', 'port to listen on (0 picks a free one; the ready line prints it)').default(9324).argParser(parsePort), 'SQSDEMO_SQS_PORT'))
     .option('--json', 'print one JSON event per line (ready with its url, stats every second, stopped)')
-    .addOption(fromEnv(new Option('--credentials <key:secret>', 'verify SigV4: only requests signed with this access key and secret are served (KEY:SECRET, several comma-separated)').argParser(credentialsArg), 'SQSDEMO_CREDENTIALS'))
+    .addOption(credentialsOption('verify SigV4: only requests signed with this access key and secret are served (KEY:SECRET, several comma-separated)'))
     .addOption(fromEnv(new Option('--cors-origin <origin>', 'let browser pages from this origin call the endpoint, with CORS headers (repeatable; several comma-separated in the env var)').argParser(collectOrigins), 'SQSDEMO_CORS_ORIGINS'))
     .addOption(fromEnv(new Option('--allow-host <name>', 'on a loopback address, also serve requests whose Host is this name (.domain: and its subdomains; repeatable; several comma-separated in the env var)').argParser(collectHosts), 'SQSDEMO_ALLOW_HOSTS'))
     .addOption(fromEnv(new Option('--data-dir <dir>', 'keep queues and messages in this directory across restarts and crashes (default: in memory only)'), 'SQSDEMO_DATA_DIR'))
