@@ -24,7 +24,7 @@ import { randomUUID } from 'node:crypto';
 import { systemClock, type Clock } from '../util/clock.js';
 import { ACTIONS, type ActionContext } from './actions/index.js';
 import { createBrowserPolicy } from './browser-policy.js';
-import { createHostCheck, type HostCheck } from './host-check.js';
+import { createHostCheck, normalizeAllowedHost, type HostCheck } from './host-check.js';
 import { SqsApiError, internalError, invalidAction, invalidUtf8, requestTooLarge } from './errors.js';
 import { parseForm } from './form.js';
 import { parseJsonRequest, writeJson, writeJsonError } from './json-protocol.js';
@@ -110,6 +110,8 @@ export function createLocalSqsServer(options: LocalSqsServerOptions = {}): Local
   const store = options.store ?? new QueueStore({ clock, limits, ...(options.region ? { region: options.region } : {}) });
   const journal = store.journal;
   const policy = createBrowserPolicy(options.corsOrigins ?? []);
+  // Checked here, not at listen(): a bad name is the caller's error now.
+  const allowedHosts = (options.allowedHosts ?? []).map(normalizeAllowedHost);
   const verifier = options.credentials && options.credentials.length > 0 ? createSigV4Verifier(options.credentials, clock) : undefined;
   // Handler time is only measured for someone who asked for the records.
   const measure = options.onRequest === undefined ? () => 0 : (options.measureMs ?? (() => clock.monotonic()));
@@ -381,7 +383,7 @@ export function createLocalSqsServer(options: LocalSqsServerOptions = {}): Local
         server.listen(port, host, () => {
           server.off('error', onError);
           const addr = server.address() as AddressInfo;
-          hostCheck = createHostCheck(addr.address, options.allowedHosts ?? []);
+          hostCheck = createHostCheck(addr.address, allowedHosts);
           const h = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
           fallbackBase = `http://${h === '0.0.0.0' || h === '[::]' ? '127.0.0.1' : h}:${addr.port}`;
           resolve(fallbackBase);
