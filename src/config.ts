@@ -18,6 +18,8 @@ export const DEFAULT_LOCAL_ENDPOINT = 'http://127.0.0.1:9324';
 export const DEFAULT_QUEUE = 'q1_standard';
 /** The main queue with --fifo and no --queue (its dead-letter queue: q1_fifo_dlq.fifo). */
 export const DEFAULT_FIFO_QUEUE = 'q1_fifo.fifo';
+/** `sqs --credentials` / `dash --credentials` from the environment: KEY:SECRET, several comma-separated. */
+export const CREDENTIALS_ENV = 'SQSDEMO_CREDENTIALS';
 /** Region used for non-AWS endpoints when none is configured (SigV4 needs one). */
 export const DEFAULT_LOCAL_REGION = 'us-east-1';
 

@@ -10,6 +10,9 @@ import { DEFAULT_TOPOLOGY } from '../sqs/topology.js';
 import { MALFORMED_KINDS, type MalformedKind, parseMalformedKinds } from '../load/config.js';
 import { DASH_DEFAULTS, type DashConfig } from '../dash/config.js';
 import { runDash } from '../dash/run.js';
+import { UsageError } from '../errors.js';
+import type { Credentials } from '../localsqs/sigv4.js';
+import { credentialsOption } from './credentials-option.js';
 
 interface DashFlags {
   endpoint?: string;
@@ -35,6 +38,7 @@ interface DashFlags {
   summaryEvery: number;
   dataLog?: string;
   dataDir?: string;
+  credentials?: Credentials[];
 }
 
 export function registerDash(program: Command, ctx: CommandContext): void {
@@ -72,10 +76,15 @@ export function registerDash(program: Command, ctx: CommandContext): void {
     .addOption(new Option('--max-receive-count <n>', 'setup: receives before a message is dead-lettered, when dash creates the queue').default(DEFAULT_TOPOLOGY.maxReceiveCount).argParser(intIn(1, 1000)))
     .addOption(new Option('--drain-timeout <duration>', 'at stop: wait at most this long for work to empty the queue').default(DASH_DEFAULTS.drainMs, '5s').argParser(durationIn(0, 600_000)))
     .addOption(new Option('--data-log <file>', "keep work's data log (CSV, one line per handled message) in this file, for `sqsdemo report` (default: a temp file, removed at the end)"))
+    .addOption(credentialsOption('the local endpoint dash starts verifies SigV4 with this key (`sqsdemo sqs --credentials`; KEY:SECRET, several comma-separated), and the roles sign with it (the first)'))
     .addOption(fromEnv(new Option('--data-dir <dir>', 'the local endpoint dash starts keeps its queues and messages in this directory (`sqsdemo sqs --data-dir`; default: in memory)'), 'SQSDEMO_DATA_DIR'))
     .addOption(new Option('--summary-every <duration>', 'without a terminal: a summary line this often').default(DASH_DEFAULTS.summaryEveryMs, '2s').argParser(durationIn(100, 3_600_000)))
     .action(async (flags: DashFlags) => {
-      const sqs = sqsConfigFrom(cmd.opts(), ctx.env);
+      const located = sqsConfigFrom(cmd.opts(), ctx.env);
+      const credentials = endpointCredentials(flags.credentials, cmd.getOptionValueSource('credentials') === 'env', located.endpointIsDefault);
+      // dash's own client (setup, queue depth, the d and r keys) signs as the roles do.
+      const first = credentials?.[0];
+      const sqs = first ? Object.freeze({ ...located, credentials: Object.freeze({ accessKeyId: first.accessKeyId, secretAccessKey: first.secretAccessKey }) }) : located;
       // Ink draws only the last frame under CI (is-in-ci), so a CI terminal gets plain lines.
       const tty = ctx.isTTY && flags.tty && !isCi(ctx.env);
       const config: DashConfig = Object.freeze({
@@ -103,7 +112,23 @@ export function registerDash(program: Command, ctx: CommandContext): void {
         dataLog: flags.dataLog !== undefined ? resolve(flags.dataLog) : join(tmpdir(), `sqsdemo-dash-${process.pid}-${Date.now()}.csv`),
         keepDataLog: flags.dataLog !== undefined,
         ...(flags.dataDir !== undefined && flags.dataDir !== '' ? { sqsDataDir: resolve(flags.dataDir) } : {}),
+        ...(credentials ? { endpointCredentials: credentials } : {}),
       });
       await runDash(config, ctx);
     });
+}
+
+/**
+ * --credentials is for the endpoint dash starts. With --endpoint or --aws (or their variables) dash
+ * starts none: the flag is then a mistake, while SQSDEMO_CREDENTIALS, which may be set for a
+ * `sqsdemo sqs` of the same shell, is left alone (give the roles that endpoint's keys with
+ * AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY).
+ */
+function endpointCredentials(credentials: Credentials[] | undefined, fromEnvironment: boolean, startsEndpoint: boolean): Credentials[] | undefined {
+  if (credentials === undefined || startsEndpoint) return credentials;
+  if (fromEnvironment) return undefined;
+  throw new UsageError(
+    '--credentials sets the keys of the endpoint dash starts, and with --endpoint, --aws, SQSDEMO_ENDPOINT or AWS_ENDPOINT_URL_SQS dash starts none',
+    'leave --credentials out and give the roles that endpoint\'s keys with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or the AWS chain with --aws)',
+  );
 }

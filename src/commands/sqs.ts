@@ -6,17 +6,20 @@ import type { CommandContext } from '../context.js';
 import { durationIn, fromEnv, intIn, parseHost, parsePort } from '../config.js';
 import { ListenError, SqsdemoError } from '../errors.js';
 import { normalizeOrigin } from '../localsqs/browser-policy.js';
+import { normalizeAllowedHost } from '../localsqs/host-check.js';
 import { DEFAULT_COMPACT_BYTES } from '../localsqs/journal/data-dir.js';
 import { FSYNC_MODES, type FsyncMode } from '../localsqs/journal/writer.js';
 import { DEFAULT_LIMITS } from '../localsqs/limits.js';
 import { runSqs } from '../localsqs/run.js';
-import { parseCredentials, type Credentials } from '../localsqs/sigv4.js';
+import type { Credentials } from '../localsqs/sigv4.js';
+import { credentialsOption } from './credentials-option.js';
 
 interface SqsFlags {
   host: string;
   port: number;
   json?: boolean;
   corsOrigin?: string[];
+  allowHost?: string[];
   credentials?: Credentials[];
   maxQueues: number;
   maxTagsPerQueue: number;
@@ -43,12 +46,18 @@ function collectOrigins(value: string, previous: string[] | undefined): string[]
   return out;
 }
 
-function credentialsArg(value: string): Credentials[] {
-  try {
-    return parseCredentials(value);
-  } catch (err) {
-    throw new InvalidArgumentError(`Allowed: ${(err as Error).message}.`);
+/** Repeatable --allow-host; SQSDEMO_ALLOW_HOSTS gives several, comma-separated. */
+function collectHosts(value: string, previous: string[] | undefined): string[] {
+  const out = [...(previous ?? [])];
+  for (const raw of value.split(',')) {
+    if (raw.trim() === '') continue;
+    try {
+      out.push(normalizeAllowedHost(raw));
+    } catch (err) {
+      throw new InvalidArgumentError(`Allowed: ${(err as Error).message}.`);
+    }
   }
+  return out;
 }
 
 export function registerSqs(program: Command, ctx: CommandContext): void {
@@ -63,7 +72,9 @@ export function registerSqs(program: Command, ctx: CommandContext): void {
         'dead-letter redrive and message move tasks behave as AWS documents them.\n\n' +
         'Listens on 127.0.0.1 unless --host says otherwise. Any signature is accepted unless ' +
         '--credentials is given: then every request must be SigV4-signed with that key. Browser ' +
-        'requests from web pages are refused unless their origin is allowed with --cors-origin.\n\n' +
+        'requests from web pages are refused unless their origin is allowed with --cors-origin. On a ' +
+        'loopback address (the default) only requests for localhost or an IP address are served: a ' +
+        'page whose name was pointed at 127.0.0.1 (DNS rebinding) is refused; --allow-host adds names.\n\n' +
         'Without --data-dir, messages are held in memory only: stopping it (Ctrl-C / SIGTERM) drops every ' +
         'queue and message, and says how many. Then create the queues with `sqsdemo setup`.\n\n' +
         'With --data-dir DIR, queues and messages survive a stop, a crash and kill -9: every change ' +
@@ -83,8 +94,9 @@ export function registerSqs(program: Command, ctx: CommandContext): void {
     .addOption(fromEnv(new Option('--host <address>', 'address to listen on (0.0.0.0 for every interface)').default('127.0.0.1').argParser(parseHost), 'SQSDEMO_SQS_HOST'))
     .addOption(fromEnv(new Option('--port <n>', 'port to listen on (0 picks a free one; the ready line prints it)').default(9324).argParser(parsePort), 'SQSDEMO_SQS_PORT'))
     .option('--json', 'print one JSON event per line (ready with its url, stats every second, stopped)')
-    .addOption(fromEnv(new Option('--credentials <key:secret>', 'verify SigV4: only requests signed with this access key and secret are served (KEY:SECRET, several comma-separated)').argParser(credentialsArg), 'SQSDEMO_CREDENTIALS'))
+    .addOption(credentialsOption('verify SigV4: only requests signed with this access key and secret are served (KEY:SECRET, several comma-separated)'))
     .addOption(fromEnv(new Option('--cors-origin <origin>', 'let browser pages from this origin call the endpoint, with CORS headers (repeatable; several comma-separated in the env var)').argParser(collectOrigins), 'SQSDEMO_CORS_ORIGINS'))
+    .addOption(fromEnv(new Option('--allow-host <name>', 'on a loopback address, also serve requests whose Host is this name (.domain: and its subdomains; repeatable; several comma-separated in the env var)').argParser(collectHosts), 'SQSDEMO_ALLOW_HOSTS'))
     .addOption(fromEnv(new Option('--data-dir <dir>', 'keep queues and messages in this directory across restarts and crashes (default: in memory only)'), 'SQSDEMO_DATA_DIR'))
     .addOption(fromEnv(new Option('--fsync <mode>', 'with --data-dir, what an answer waits for: always (fsynced), batch (written; fsync within 200 ms), never (nothing; written within 10 ms)').choices(FSYNC_MODES).default('batch'), 'SQSDEMO_FSYNC'))
     .addOption(new Option('--compact-bytes <n>', 'with --data-dir, write a snapshot and drop the journal before it after this many journal bytes (at least the last snapshot\'s size)').default(DEFAULT_COMPACT_BYTES, '64 MiB').argParser(intIn(4_096, 64 * 1024 * 1_048_576)))
@@ -103,6 +115,7 @@ export function registerSqs(program: Command, ctx: CommandContext): void {
           port: flags.port,
           json: flags.json === true,
           corsOrigins: flags.corsOrigin ?? [],
+          allowedHosts: flags.allowHost ?? [],
           ...(flags.credentials ? { credentials: flags.credentials } : {}),
           ...(flags.dataDir !== undefined && flags.dataDir !== '' ? { dataDir: resolve(flags.dataDir), fsync: flags.fsync, compactBytes: flags.compactBytes } : {}),
           limits: {

@@ -3,8 +3,9 @@
  * lively, steady first screen without saturating a 2-core machine: 200
  * requests/s in open loop, 100 ms tasks, about 1 failure in 11 (the original).
  */
-import type { SqsConfig } from '../config.js';
+import { CREDENTIALS_ENV, type Env, type SqsConfig } from '../config.js';
 import type { MalformedKind } from '../load/config.js';
+import { formatCredentials, type Credentials } from '../localsqs/sigv4.js';
 
 export interface DashConfig {
   readonly sqs: SqsConfig;
@@ -43,6 +44,11 @@ export interface DashConfig {
   readonly keepDataLog?: boolean;
   /** The started endpoint keeps its queues here (`sqs --data-dir`); none: in memory. */
   readonly sqsDataDir?: string;
+  /**
+   * dash --credentials (only with startLocal): the started endpoint verifies SigV4 with these, and
+   * the roles (and dash's own client, in `sqs.credentials`) sign with the first pair.
+   */
+  readonly endpointCredentials?: readonly Credentials[];
 
   /** load --groups on FIFO queues (dash --fifo): message groups the load spreads bodies over. */
   readonly groups?: number;
@@ -101,6 +107,23 @@ export function endpointArgs(config: DashConfig): string[] {
   const args = ['--host', '127.0.0.1', '--port', '0', '--json'];
   if (config.sqsDataDir !== undefined) args.push('--data-dir', config.sqsDataDir);
   return args;
+}
+
+/**
+ * The environment of the endpoint dash starts: with --credentials, SQSDEMO_CREDENTIALS (the
+ * environment, not argv, which ps shows to everyone); without, none, whatever dash inherited.
+ */
+export function endpointEnv(config: DashConfig, env: Env): Env {
+  const { [CREDENTIALS_ENV]: _inherited, ...rest } = env;
+  return config.endpointCredentials ? { ...rest, [CREDENTIALS_ENV]: formatCredentials(config.endpointCredentials) } : rest;
+}
+
+/** The roles' environment: with --credentials they sign with its first pair, not the keys dash inherited. */
+export function roleEnv(config: DashConfig, env: Env): Env {
+  const first = config.endpointCredentials?.[0];
+  if (first === undefined) return env;
+  const { AWS_SESSION_TOKEN: _token, AWS_PROFILE: _profile, ...rest } = env;
+  return { ...rest, AWS_ACCESS_KEY_ID: first.accessKeyId, AWS_SECRET_ACCESS_KEY: first.secretAccessKey };
 }
 
 export function workArgs(config: DashConfig, sqs: readonly string[]): string[] {

@@ -43,6 +43,8 @@ export function formatFinal(state: DashState, balance: Balance = computeBalance(
   if (l) lines.push(`load: sent ${l.sent} ${formatCounts(l.counts)}, p50 ${fmtMs(l.latencyMs.p50)} p99 ${fmtMs(l.latencyMs.p99)}${l.unexpected ? `, ${l.unexpected} unexpected answers` : ''}`);
   if (w) lines.push(`work: processed ${w.processed}, failed ${w.failed} (retried by SQS), received ${w.received}`);
   if (state.fifo) lines.push(`FIFO: order violations ${w?.orderViolations ?? 0}`);
+  const e = state.endpoint;
+  if (e) lines.push(`sqs: ${e.requests} requests, ${e.refused} refused (a bad signature, a web page, a foreign Host)`);
   lines.push(`balance: ${formatBalance(balance, { unicode: false })}`);
   return lines.join('\n') + '\n';
 }

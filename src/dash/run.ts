@@ -41,6 +41,8 @@ async function runPlain(config: DashConfig, ctx: CommandContext, store: DashStor
   const timer = setInterval(() => ctx.stdout.write(formatSummary(store.getState(), Date.now() - started) + '\n'), config.summaryEveryMs);
   try {
     await supervisor.start();
+    const endpoint = store.getState().children.sqs.url;
+    if (endpoint !== undefined) ctx.stdout.write(`dash: local endpoint ${endpoint}${config.endpointCredentials ? ' (verifying SigV4: --credentials)' : ''}\n`);
     ctx.stdout.write(`dash: pipeline running${config.durationMs !== undefined ? ` for ${config.durationMs / 1000}s` : ''}; stopping in order on Ctrl-C\n`);
     await sleep(config.durationMs ?? 2 ** 31 - 1, ctx.signal);
     ctx.stdout.write('dash: stopping load, serve, work (draining), then the endpoint\n');

@@ -114,6 +114,15 @@ export interface DashState {
   readonly stopping: boolean;
   /** The pipeline runs on FIFO queues (dash --fifo): the header shows it and work's order violations. */
   readonly fifo?: boolean;
+  /** The endpoint dash started: requests it handled, and refused for who sent them (signature, browser page, Host). */
+  readonly endpoint?: EndpointView;
+}
+
+export interface EndpointView {
+  readonly requests: number;
+  readonly refused: number;
+  /** True once its stopped event gave the totals. */
+  readonly final: boolean;
 }
 
 export type DashAction =
@@ -203,9 +212,18 @@ function reduceEvent(state: DashState, e: AnyEvent): DashState {
       return reduceWork(state, e);
     case 'load':
       return reduceLoad(state, e);
+    case 'sqs':
+      return reduceEndpoint(state, e);
     default:
       return state;
   }
+}
+
+function reduceEndpoint(state: DashState, e: Extract<AnyEvent, { role: 'sqs' }>): DashState {
+  if (state.endpoint?.final) return state;
+  if (e.type === 'stats') return { ...state, endpoint: { requests: e.requests, refused: e.refused ?? 0, final: false } };
+  if (e.type === 'stopped' && e.requests !== undefined) return { ...state, endpoint: { requests: e.requests, refused: e.refused ?? 0, final: true } };
+  return state;
 }
 
 function emptyServe(): ServeView {

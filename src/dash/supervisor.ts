@@ -15,7 +15,7 @@ import type { AnyEvent } from '../telemetry/events.js';
 import type { LoadControl } from '../telemetry/load-events.js';
 import { sleep } from '../util/abort.js';
 import { spawnRole, type RoleChild } from './child.js';
-import { endpointArgs, loadArgs, serveArgs, sqsArgs, stepRate, workArgs, type DashConfig } from './config.js';
+import { endpointArgs, endpointEnv, loadArgs, roleEnv, serveArgs, sqsArgs, stepRate, workArgs, type DashConfig } from './config.js';
 import { pollQueueDepth, readQueueDepth } from './queue-depth.js';
 import type { ChildName } from './state.js';
 import type { DashStore } from './store.js';
@@ -50,9 +50,12 @@ export function createSupervisor(config: DashConfig, store: DashStore, env: Env)
   let rate = config.rate;
   let stopping: Promise<void> | undefined;
 
-  function launch(name: ChildName, args: readonly string[]): RoleChild {
+  // With --credentials the endpoint verifies SigV4 and the roles sign with its keys (config.ts).
+  const rolesEnv = roleEnv(config, env);
+
+  function launch(name: ChildName, args: readonly string[], childEnv: Env = rolesEnv): RoleChild {
     store.dispatch({ kind: 'child', name, status: 'starting' });
-    const child = spawnRole(name, args, env, {
+    const child = spawnRole(name, args, childEnv, {
       onEvent(event: AnyEvent) {
         store.dispatch({ kind: 'event', event });
         if (event.role === name && event.type === 'ready') readyWaiters.get(name)?.(event.url);
@@ -135,7 +138,7 @@ export function createSupervisor(config: DashConfig, store: DashStore, env: Env)
     async start() {
       let endpoint: string | undefined;
       if (config.startLocal) {
-        launch('sqs', endpointArgs(config));
+        launch('sqs', endpointArgs(config), endpointEnv(config, env));
         endpoint = await ready('sqs');
         if (!endpoint) throw new SqsUnavailableError(`the local SQS endpoint did not start${lastLines('sqs')}`, 'run `sqsdemo sqs` alone to see why, or pass --endpoint URL');
       } else {

@@ -78,6 +78,8 @@ export const requestTooLarge = (limit: number): SqsApiError =>
 export const invalidUtf8 = (): SqsApiError => serializationError('The request body is not valid UTF-8.');
 export const crossSiteRefused = (why: string): SqsApiError =>
   coral('AccessDeniedException', 'AccessDenied', `Cross-site browser request refused: ${why}. Start sqsdemo sqs with --cors-origin ORIGIN to allow a browser tool.`, 403);
+export const hostNotAllowed = (host: string): SqsApiError =>
+  coral('AccessDeniedException', 'AccessDenied', `Host ${host} is not allowed: on a loopback address the endpoint answers requests for localhost or an IP address only (DNS rebinding protection). Start sqsdemo sqs with --allow-host NAME to allow another name.`, 403);
 export const incompleteSignature = (message: string): SqsApiError => coral('IncompleteSignature', 'IncompleteSignature', message, 400);
 export const missingAuthenticationToken = (): SqsApiError =>
   coral('MissingAuthenticationToken', 'MissingAuthenticationToken', 'Request is missing Authentication Token', 403);

@@ -26,6 +26,8 @@ export interface SqsServiceConfig {
   readonly statsIntervalMs?: number;
   /** Browser origins allowed (--cors-origin). */
   readonly corsOrigins?: readonly string[];
+  /** Host names served besides localhost and IP addresses on a loopback address (--allow-host). */
+  readonly allowedHosts?: readonly string[];
   /** When given, SigV4 is verified (--credentials). */
   readonly credentials?: readonly Credentials[];
   readonly limits?: Partial<EndpointLimits>;
@@ -92,6 +94,7 @@ export async function runSqs(config: SqsServiceConfig, ctx: CommandContext): Pro
     ...(dataDir ? { store: dataDir.store } : {}),
     ...(config.limits ? { limits: config.limits } : {}),
     ...(config.corsOrigins ? { corsOrigins: config.corsOrigins } : {}),
+    ...(config.allowedHosts ? { allowedHosts: config.allowedHosts } : {}),
     ...(config.credentials ? { credentials: config.credentials } : {}),
     onInternalError: (err) => emit({ role: 'sqs', type: 'warn', t: Date.now(), message: `internal error: ${(err as Error)?.stack ?? String(err)}`, code: 'E_INTERNAL' }),
   });
@@ -113,7 +116,7 @@ export async function runSqs(config: SqsServiceConfig, ctx: CommandContext): Pro
       const rate = ((stats.requests - lastRequests) * 1000) / Math.max(1, now - lastAt);
       lastRequests = stats.requests;
       lastAt = now;
-      emit({ role: 'sqs', type: 'stats', t: now, queues: stats.queues, requests: stats.requests, requestsPerSecond: Math.round(rate), messages: stats.messages });
+      emit({ role: 'sqs', type: 'stats', t: now, queues: stats.queues, requests: stats.requests, refused: stats.refused, requestsPerSecond: Math.round(rate), messages: stats.messages });
     }, config.statsIntervalMs ?? 1000);
   }
   await new Promise<void>((resolve) => {
@@ -125,10 +128,11 @@ export async function runSqs(config: SqsServiceConfig, ctx: CommandContext): Pro
   emit({ role: 'sqs', type: 'stopping', t: Date.now(), reason });
   const held = server.stats().messages;
   await server.close();
-  if (dataDir === undefined) emit({ role: 'sqs', type: 'stopped', t: Date.now(), dropped: held });
+  const { requests, refused } = server.stats();
+  if (dataDir === undefined) emit({ role: 'sqs', type: 'stopped', t: Date.now(), dropped: held, requests, refused });
   else {
     await dataDir.close();
-    emit({ role: 'sqs', type: 'stopped', t: Date.now(), kept: held });
+    emit({ role: 'sqs', type: 'stopped', t: Date.now(), kept: held, requests, refused });
   }
 }
 

@@ -9,8 +9,9 @@
  * keep-alive timeouts and a connection cap (EndpointLimits); a body larger than
  * maxRequestBytes is answered 413 and its connection closed unread; invalid
  * UTF-8 is refused; browser requests from pages not allowed by --cors-origin
- * are refused (browser-policy.ts). With credentials, SigV4 is verified
- * (sigv4.ts); without, any signature is accepted.
+ * are refused (browser-policy.ts), and so are requests for a foreign Host name
+ * while listening on a loopback address (host-check.ts: DNS rebinding). With
+ * credentials, SigV4 is verified (sigv4.ts); without, any signature is accepted.
  *
  * Build, don't start: `createLocalSqsServer()` returns a server; `listen()`
  * starts it and resolves to its base URL; `close()` answers pending long polls
@@ -23,6 +24,7 @@ import { randomUUID } from 'node:crypto';
 import { systemClock, type Clock } from '../util/clock.js';
 import { ACTIONS, type ActionContext } from './actions/index.js';
 import { createBrowserPolicy } from './browser-policy.js';
+import { createHostCheck, normalizeAllowedHost, type HostCheck } from './host-check.js';
 import { SqsApiError, internalError, invalidAction, invalidUtf8, requestTooLarge } from './errors.js';
 import { parseForm } from './form.js';
 import { parseJsonRequest, writeJson, writeJsonError } from './json-protocol.js';
@@ -55,6 +57,8 @@ export interface LocalSqsServerOptions {
   readonly corsOrigins?: readonly string[];
   /** When given, every request must be SigV4-signed with one of these. */
   readonly credentials?: readonly Credentials[];
+  /** Host names served besides localhost and IP addresses while listening on a loopback address (`.domain`: and its subdomains). */
+  readonly allowedHosts?: readonly string[];
   /** Called with every error that is not the client's fault (a bug), for logging. */
   readonly onInternalError?: (err: unknown) => void;
   /** Called once per answered request. */
@@ -80,6 +84,8 @@ export interface QueueStats {
 export interface EndpointStats {
   readonly queues: QueueStats[];
   readonly requests: number;
+  /** Requests refused for who sent them: a bad, missing or expired signature, a browser page, a foreign Host. */
+  readonly refused: number;
   readonly messages: number;
   /** Bytes held (payload plus bookkeeping), counted against maxHeldBytes. */
   readonly heldBytes: number;
@@ -104,6 +110,8 @@ export function createLocalSqsServer(options: LocalSqsServerOptions = {}): Local
   const store = options.store ?? new QueueStore({ clock, limits, ...(options.region ? { region: options.region } : {}) });
   const journal = store.journal;
   const policy = createBrowserPolicy(options.corsOrigins ?? []);
+  // Checked here, not at listen(): a bad name is the caller's error now.
+  const allowedHosts = (options.allowedHosts ?? []).map(normalizeAllowedHost);
   const verifier = options.credentials && options.credentials.length > 0 ? createSigV4Verifier(options.credentials, clock) : undefined;
   // Handler time is only measured for someone who asked for the records.
   const measure = options.onRequest === undefined ? () => 0 : (options.measureMs ?? (() => clock.monotonic()));
@@ -116,6 +124,8 @@ export function createLocalSqsServer(options: LocalSqsServerOptions = {}): Local
   });
   const senders = new Map<string, string>();
   let requests = 0;
+  let refused = 0;
+  let hostCheck: HostCheck | undefined;
   let closing = false;
   let fallbackBase = 'http://127.0.0.1';
 
@@ -131,7 +141,7 @@ export function createLocalSqsServer(options: LocalSqsServerOptions = {}): Local
   );
   // `Expect: 100-continue` (curl sends it for large bodies): a body that would be refused is never invited.
   server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
-    if (policy.refusal(req) === undefined && !declaresTooLarge(req)) res.writeContinue();
+    if (hostCheck?.refusal(req) === undefined && policy.refusal(req) === undefined && !declaresTooLarge(req)) res.writeContinue();
     onHttpRequest(req, res);
   });
 
@@ -143,15 +153,20 @@ export function createLocalSqsServer(options: LocalSqsServerOptions = {}): Local
   function onHttpRequest(req: IncomingMessage, res: ServerResponse): void {
     requests += 1;
     if (closing) res.shouldKeepAlive = false;
+    const foreign = hostCheck?.refusal(req);
+    if (foreign !== undefined) {
+      closeIfBodyUnread(req, res);
+      return refuse(req, res, foreign, '', 0);
+    }
     if (req.method === 'OPTIONS') {
       closeIfBodyUnread(req, res);
-      policy.answerOptions(req, res, (err) => respondError(req, res, err, '', 0));
+      policy.answerOptions(req, res, (err) => refuse(req, res, err, '', 0));
       return;
     }
-    const refused = policy.refusal(req);
-    if (refused !== undefined) {
+    const refusal = policy.refusal(req);
+    if (refusal !== undefined) {
       closeIfBodyUnread(req, res);
-      return respondError(req, res, refused, '', 0);
+      return refusal.status === 403 ? refuse(req, res, refusal, '', 0) : respondError(req, res, refusal, '', 0);
     }
     if (req.method === 'GET' && (req.url === '/metrics' || req.url?.startsWith('/metrics?'))) return serveMetrics(res);
     if (declaresTooLarge(req)) return refuseTooLarge(req, res);
@@ -272,7 +287,7 @@ export function createLocalSqsServer(options: LocalSqsServerOptions = {}): Local
       const spent = measure() - started;
       pending.then(
         (accessKeyId) => run(intern(accessKeyId), measure() - spent),
-        (err: unknown) => fail(req, res, err, action, spent),
+        (err: unknown) => (err instanceof SqsApiError ? refuse(req, res, err, action, spent) : fail(req, res, err, action, spent)),
       );
 
       function run(senderId: string, since: number): void {
@@ -347,6 +362,12 @@ export function createLocalSqsServer(options: LocalSqsServerOptions = {}): Local
     onRequest?.({ action, status: err.status, handlerMs });
   }
 
+  /** A refusal of who sent the request (signature, browser page, Host): answered, and counted as refused. */
+  function refuse(req: IncomingMessage, res: ServerResponse, err: SqsApiError, action: string, handlerMs: number): void {
+    refused += 1;
+    respondError(req, res, err, action, handlerMs);
+  }
+
   function fail(req: IncomingMessage, res: ServerResponse, err: unknown, action: string, handlerMs: number): void {
     if (err instanceof SqsApiError) return respondError(req, res, err, action, handlerMs);
     options.onInternalError?.(err);
@@ -362,6 +383,7 @@ export function createLocalSqsServer(options: LocalSqsServerOptions = {}): Local
         server.listen(port, host, () => {
           server.off('error', onError);
           const addr = server.address() as AddressInfo;
+          hostCheck = createHostCheck(addr.address, allowedHosts);
           const h = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
           fallbackBase = `http://${h === '0.0.0.0' || h === '[::]' ? '127.0.0.1' : h}:${addr.port}`;
           resolve(fallbackBase);
@@ -390,7 +412,7 @@ export function createLocalSqsServer(options: LocalSqsServerOptions = {}): Local
     },
     stats() {
       const queues = store.list().map((q) => ({ name: q.name, visible: q.visibleCount, inFlight: q.inFlightCount, delayed: q.delayedCount, waiting: q.waiting }));
-      return { queues, requests, messages: store.messageCount(), heldBytes: store.heldBytes, connections: sockets.size };
+      return { queues, requests, refused, messages: store.messageCount(), heldBytes: store.heldBytes, connections: sockets.size };
     },
   };
 }

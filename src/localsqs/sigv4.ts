@@ -221,6 +221,11 @@ function skewed(claim: Claim, now: number): SqsApiError {
     : signatureDoesNotMatch(`Signature not yet current: ${claim.longDate} is still later than ${fmt(now + SKEW_MS)} (${fmt(now)} + 15 min.)`);
 }
 
+/** The inverse of parseCredentials: `KEY:SECRET,KEY2:SECRET2`. */
+export function formatCredentials(credentials: readonly Credentials[]): string {
+  return credentials.map((c) => `${c.accessKeyId}:${c.secretAccessKey}`).join(',');
+}
+
 /** Parse `KEY:SECRET` (the flag's and SQSDEMO_CREDENTIALS's form); several pairs may be separated by commas. */
 export function parseCredentials(value: string): Credentials[] {
   const out: Credentials[] = [];

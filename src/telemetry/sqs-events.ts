@@ -13,6 +13,8 @@ export interface SqsStatsEvent extends EventBase<'sqs', 'stats'> {
   }[];
   /** Requests handled since start. */
   readonly requests: number;
+  /** Of those, refused for who sent them: a bad, missing or expired signature, a browser page, a foreign Host. */
+  readonly refused?: number;
   /** Requests per second over the last interval. */
   readonly requestsPerSecond?: number;
   /** Messages held in memory across all queues (visible + in flight + delayed). */
@@ -23,6 +25,9 @@ export interface SqsStatsEvent extends EventBase<'sqs', 'stats'> {
 export interface SqsStoppedEvent extends EventBase<'sqs', 'stopped'> {
   readonly dropped?: number;
   readonly kept?: number;
+  /** Requests handled, and refused for who sent them, over the endpoint's life. */
+  readonly requests?: number;
+  readonly refused?: number;
 }
 
 /** With --data-dir, before ready: what was recovered, and what was cut from a torn or corrupt journal. */

@@ -20,8 +20,15 @@ describe('sqsdemo dash without a terminal', () => {
       assert.ok(b.accepted > 0, 'something was accepted');
       assert.equal(b.accepted, b.processed + b.deadLettered + b.queued + b.inFlight);
       // Cross-check with another witness: the 201s the load client itself counted (not serve's number).
-      const load201 = Number(/^load: sent \d+ \{[^}]*\b201: (\d+)/m.exec(r.stdout)?.[1]);
-      assert.equal(b.accepted, load201, `serve's accepted vs the load client's 201s:\n${r.stdout}`);
+      // A request the load client stopped waiting for (a slow engine such as moto under load) may still
+      // have been accepted: serve's count lies between load's 201s and those plus its unanswered requests.
+      const line = /^load: sent (\d+) \{([^}]*)\}/m.exec(r.stdout);
+      assert.ok(line, `no load line in:\n${r.stdout}`);
+      const load201 = Number(/\b201: (\d+)/.exec(line[2]!)?.[1]);
+      const unanswered = Number(line[1]) - [...line[2]!.matchAll(/: (\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
+      assert.ok(unanswered >= 0, line[0]);
+      if (unanswered === 0) assert.equal(b.accepted, load201, `serve's accepted vs the load client's 201s:\n${r.stdout}`);
+      else assert.ok(b.accepted >= load201 && b.accepted <= load201 + unanswered, `serve's accepted vs the load client's 201s (+${unanswered} unanswered):\n${r.stdout}`);
       const failed = Number(/work: processed \d+, failed (\d+)/.exec(r.stdout)?.[1]);
       assert.ok(failed > 0, `the fail rate showed: ${r.stdout}`);
       assert.doesNotMatch(r.stdout, /crashed/);

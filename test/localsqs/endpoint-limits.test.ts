@@ -101,14 +101,14 @@ describe('endpoint limits', () => {
   });
 
   it('answers a declared oversize body with 413 at once and closes without reading it', async () => {
-    const { reply } = await exchange(h.url, `POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: AmazonSQS.ListQueues\r\nContent-Type: application/x-amz-json-1.0\r\nContent-Length: ${512 * KiB}\r\n\r\n`);
+    const { reply } = await exchange(h.url, `POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Amz-Target: AmazonSQS.ListQueues\r\nContent-Type: application/x-amz-json-1.0\r\nContent-Length: ${512 * KiB}\r\n\r\n`);
     assert.match(reply, /^HTTP\/1.1 413/);
     assert.match(reply, /connection: close/i);
     assert.match(reply, /RequestEntityTooLargeException/);
   });
 
   it('does not invite an oversize body (Expect: 100-continue): 413 without 100 Continue; a body that fits is invited', async () => {
-    const head = (length: number) => `POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nExpect: 100-continue\r\nContent-Length: ${length}\r\nConnection: close\r\n\r\n`;
+    const head = (length: number) => `POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nExpect: 100-continue\r\nContent-Length: ${length}\r\nConnection: close\r\n\r\n`;
     const { reply } = await exchange(h.url, head(512 * KiB));
     assert.match(reply, /^HTTP\/1.1 413/);
     assert.doesNotMatch(reply, /100 Continue/);
@@ -120,7 +120,7 @@ describe('endpoint limits', () => {
   it('answers a chunked body that grows past the cap with 413 and closes', async () => {
     const chunk = 'x'.repeat(64 * KiB);
     const chunks = Array.from({ length: 8 }, () => `${chunk.length.toString(16)}\r\n${chunk}\r\n`).join('');
-    const { reply } = await exchange(h.url, 'POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n', chunks);
+    const { reply } = await exchange(h.url, 'POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n', chunks);
     assert.match(reply, /^HTTP\/1.1 413/);
     assert.match(reply, /<Code>RequestEntityTooLarge<\/Code>/);
   });

@@ -19,6 +19,17 @@ import type { WorkStatsEvent } from '../../src/telemetry/work-events.js';
  */
 const sequenceNumbersIncrease = (t: TestSqs): boolean => t.local;
 
+/**
+ * Receives at once: the local endpoint gets several concurrent long polls; another engine one.
+ * moto 5 keeps a group unlocked for a long poll that began before the group was locked, so with
+ * two polls waiting it hands out a group's next message while the one before is in flight, and
+ * the order is lost before the reader sees it (scripts/moto-quirks.py; docs/ARCHITECTURE.md).
+ */
+const pollers = (t: TestSqs, local: number): number => (t.local ? local : 1);
+
+/** At-least-once: a repeat of a message already passed (a redelivery) is not an order violation. */
+const firstPasses = (passed: Map<string, string[]>): Record<string, string[]> => Object.fromEntries([...passed].map(([g, list]) => [g, [...new Set(list)]]));
+
 /** Records, per group, what ran at once and the order of passes. */
 class GroupRecorder implements Processor {
   readonly passed = new Map<string, string[]>();
@@ -68,16 +79,11 @@ describe('sqsdemo work: FIFO queues', () => {
     t = await startTestSqs({ fifo: true });
     const want = await sendGroups(t, ['a', 'b', 'c'], 12);
     const p = new GroupRecorder();
-    r = await startReader(t, p, { concurrency: 20, prefetch: 10, pollers: 3 });
+    r = await startReader(t, p, { concurrency: 20, prefetch: 10, pollers: pollers(t, 3) });
     await until(() => r!.reader.counters().deleted >= 36, 'all 36 deleted');
     const stopped = await r.reader.stop();
     assert.equal(p.overlaps, 0, 'two messages of one group ran at once');
-    // At-least-once: a redelivery of a message already passed is not an order violation; drop repeats.
-    const firstPasses = [...p.passed].map(([g, list]) => [g, [...new Set(list)]] as const);
-    if (t.local) assert.deepEqual(Object.fromEntries(firstPasses), Object.fromEntries(want));
-    // moto (CI's second engine) once handed two concurrent receives one message of the same group each
-    // (its group lock is not atomic across its server threads), so there only what arrived is checked.
-    else assert.deepEqual(Object.fromEntries(firstPasses.map(([g, list]) => [g, [...list].sort()])), Object.fromEntries([...want].map(([g, list]) => [g, [...list].sort()])));
+    assert.deepEqual(firstPasses(p.passed), Object.fromEntries(want));
     assert.equal(typeof stopped.orderViolations, 'number');
     if (sequenceNumbersIncrease(t)) {
       assert.equal(stopped.orderViolations, 0);
@@ -96,13 +102,11 @@ describe('sqsdemo work: FIFO queues', () => {
       return true;
     });
     // retryDelayMs 0: the failed message is visible again at once (no visibility timeout to wait out).
-    r = await startReader(t, p, { concurrency: 10, prefetch: 10, retryDelayMs: 0 });
+    r = await startReader(t, p, { concurrency: 10, prefetch: 10, retryDelayMs: 0, pollers: pollers(t, 2) });
     await until(() => r!.reader.counters().deleted >= 12, 'all 12 deleted');
     const stopped = await r.reader.stop();
-    for (const g of ['a', 'b']) {
-      if (t.local) assert.deepEqual(p.passed.get(g), want.get(g));
-      else assert.deepEqual([...(p.passed.get(g) ?? [])].sort(), [...(want.get(g) ?? [])].sort()); // moto: see above
-    }
+    if (t.local) assert.deepEqual(Object.fromEntries(p.passed), Object.fromEntries(want));
+    else assert.deepEqual(firstPasses(p.passed), Object.fromEntries(want));
     assert.equal(stopped.failed, 1);
     if (sequenceNumbersIncrease(t)) assert.equal(stopped.orderViolations, 0);
   });
