@@ -1,4 +1,4 @@
-import { describe, it, before, after } from 'node:test';
+import { describe, it, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveSqsConfig } from '../../src/config.js';
 import { INVALID_CHARACTERS_MESSAGE } from '../../src/writer/message-checks.js';
@@ -10,17 +10,26 @@ describe('sqsdemo serve: partial batch failures through the SDK', () => {
   let fake: FakeSqs;
   let w: RunningWriter;
 
+  // Each spec gets its own writer: the first must never meet its deadline (its retry waits for
+  // the event loop of a busy machine), the second must pass its deadline while SQS throttles.
+  async function writerWithDeadline(requestTimeoutMs: number): Promise<RunningWriter> {
+    const config = resolveSqsConfig({ endpoint: fake.url, queue: 'fake' }, {});
+    w = await startWriter(config, undefined, { maxInflightBatches: 1, requestTimeoutMs });
+    return w;
+  }
+
   before(async () => {
     fake = await startFakeSqs();
-    const config = resolveSqsConfig({ endpoint: fake.url, queue: 'fake' }, {});
-    w = await startWriter(config, undefined, { maxInflightBatches: 1, requestTimeoutMs: 600 });
+  });
+  afterEach(async () => {
+    await w?.stop();
   });
   after(async () => {
-    await w?.stop();
     await fake?.stop();
   });
 
   it('maps each Failed[] entry of a batch to its own request', async () => {
+    await writerWithDeadline(60_000);
     // Hold the first batch so the next ten requests share one SendMessageBatch.
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
@@ -54,6 +63,7 @@ describe('sqsdemo serve: partial batch failures through the SDK', () => {
   });
 
   it('answers 503 with Retry-After "Failed to enqueue message" when SQS throttles past the deadline', async () => {
+    await writerWithDeadline(1_500);
     fake.throttle = true;
     try {
       const answer = await postBody(w.url, 'throttled');
