@@ -147,6 +147,14 @@ export class FifoQueue implements MessageQueue {
     this.dedupOrder.push(entry);
     // The 5-minute memory of ids counts against maxHeldBytes like messages do (a flood of sends cannot grow it unbounded).
     this.deps.held.bytes += entry.size;
+    if (this.deps.journal !== undefined) this.deps.journal.dedup(this.name, key, entry.at, entry.record.id, entry.record.sequenceNumber);
+  }
+
+  /** The remembered deduplication ids (for snapshots), oldest first. */
+  forEachDedup(fn: (key: string, at: number, record: SendRecord) => void): void {
+    this.dedupOrder.forEach((e) => {
+      if (this.dedup.get(e.key) === e) fn(e.key, e.at, e.record);
+    });
   }
 
   private expireDedup(): void {
@@ -183,6 +191,7 @@ export class FifoQueue implements MessageQueue {
     for (const m of attempt.messages) {
       m.deadline = now + visibilityTimeout * 1000;
       this.deadlines.update(m);
+      if (this.deps.journal !== undefined) this.deps.journal.update(m);
     }
     this.arm();
     return [...attempt.messages];
@@ -191,10 +200,22 @@ export class FifoQueue implements MessageQueue {
   rememberAttempt(attemptId: string, messages: readonly StoredMessage[]): void {
     this.attempts.delete(attemptId);
     if (messages.length === 0) return;
-    this.attempts.set(attemptId, { at: this.clock.now(), messages, handles: messages.map((m) => m.handle!) });
+    const at = this.clock.now();
+    this.attempts.set(attemptId, { at, messages, handles: messages.map((m) => m.handle!) });
+    if (this.deps.journal !== undefined) this.deps.journal.attempt(this.name, attemptId, at, messages);
+  }
+
+  /** The remembered receive attempts (for snapshots). */
+  forEachAttempt(fn: (attemptId: string, at: number, messages: readonly StoredMessage[], handles: readonly string[]) => void): void {
+    for (const [id, a] of this.attempts) fn(id, a.at, a.messages, a.handles);
   }
 
   // ---- messages ------------------------------------------------------------
+
+  /** The last SequenceNumber issued (as a number; 0 before the first). */
+  get lastSequence(): number {
+    return this.sequence;
+  }
 
   /** The next SequenceNumber: 20 digits, increasing within the queue (so within every group). */
   private nextSequence(): string {
@@ -227,6 +248,7 @@ export class FifoQueue implements MessageQueue {
     }
     this.refresh(group);
     this.scheduleWake();
+    if (this.deps.journal !== undefined) this.deps.journal.put(this.name, msg);
   }
 
   /**
@@ -263,6 +285,8 @@ export class FifoQueue implements MessageQueue {
       if (out.length > 0) this.arm();
     }
     for (const group of touched) this.refresh(group);
+    const journal = this.deps.journal;
+    if (journal !== undefined) for (const msg of out) journal.update(msg);
     return out;
   }
 
@@ -281,6 +305,7 @@ export class FifoQueue implements MessageQueue {
       if (msg.sentAt <= expireBefore) {
         this.visibleCount -= 1;
         this.drop(msg);
+        if (this.deps.journal !== undefined) this.deps.journal.remove(msg);
         continue;
       }
       if (redrive !== undefined && msg.receiveCount >= redrive.maxReceiveCount) {
@@ -340,6 +365,7 @@ export class FifoQueue implements MessageQueue {
     msg.handle = undefined;
     if (group !== undefined) this.refresh(group);
     this.scheduleWake();
+    if (this.deps.journal !== undefined) this.deps.journal.remove(msg);
   }
 
   changeVisibility(handle: string, visibilityTimeout: number): void {
@@ -351,11 +377,12 @@ export class FifoQueue implements MessageQueue {
       const group = this.groups.get(msg.groupId!);
       if (group !== undefined) this.refresh(group);
       this.scheduleWake();
-      return;
+    } else {
+      msg.deadline = this.clock.now() + visibilityTimeout * 1000;
+      this.deadlines.update(msg);
+      this.arm();
     }
-    msg.deadline = this.clock.now() + visibilityTimeout * 1000;
-    this.deadlines.update(msg);
-    this.arm();
+    if (this.deps.journal !== undefined) this.deps.journal.update(msg);
   }
 
   takeVisible(max: number): StoredMessage[] {
@@ -368,6 +395,7 @@ export class FifoQueue implements MessageQueue {
         this.drop(msg);
         group.items[i] = SPENT;
         out.push(msg);
+        if (this.deps.journal !== undefined) this.deps.journal.remove(msg);
       });
       this.refresh(group);
     }
@@ -397,6 +425,73 @@ export class FifoQueue implements MessageQueue {
         this.visibleCount -= 1;
         this.drop(head);
         this.refresh(group);
+        if (this.deps.journal !== undefined) this.deps.journal.remove(head);
+      }
+    }
+  }
+
+  /**
+   * Take back what was recorded (recovery): the messages in their groups in
+   * SequenceNumber order (send order), each in its recorded state and deadline;
+   * the last SequenceNumber issued; the deduplication ids and receive attempts
+   * still remembered (those older than 5 minutes expire as they would have).
+   */
+  restore(messages: StoredMessage[], lastSequence: number, dedup: readonly { key: string; at: number; record: SendRecord }[], attempts: readonly { id: string; at: number; ids: readonly string[]; handles: readonly string[] }[]): void {
+    this.sequence = Math.max(this.sequence, lastSequence);
+    const byId = new Map<string, StoredMessage>();
+    messages.sort((a, b) => (a.sequenceNumber! < b.sequenceNumber! ? -1 : a.sequenceNumber! > b.sequenceNumber! ? 1 : 0));
+    for (const msg of messages) {
+      byId.set(msg.id, msg);
+      this.heldBytes += msg.size;
+      this.deps.held.bytes += msg.size;
+      const seq = Number(msg.sequenceNumber!.slice(1));
+      if (seq > this.sequence) this.sequence = seq;
+      if (msg.handle !== undefined) {
+        this.handles.set(msg.handle, msg);
+        const h = parseInt(msg.handle.slice(msg.handle.indexOf('#') + 1), 36);
+        if (h >= handleSeq) handleSeq = h + 1; // never issue a handle this message had before
+      }
+      let group = this.groups.get(msg.groupId!);
+      if (group === undefined) {
+        group = new Group(msg.groupId!);
+        this.groups.set(group.id, group);
+      }
+      group.items.push(msg);
+      if (msg.state === MessageState.Delayed) {
+        this.delayedCount += 1;
+        this.deadlines.push(msg);
+      } else if (msg.state === MessageState.InFlight) {
+        this.inFlightCount += 1;
+        group.inFlight += 1;
+        this.deadlines.push(msg);
+      } else {
+        msg.state = MessageState.Visible;
+        this.visibleCount += 1;
+      }
+    }
+    for (const group of [...this.groups.values()]) this.refresh(group);
+    for (const e of [...dedup].sort((a, b) => a.at - b.at)) {
+      const entry: DedupEntry = { key: e.key, at: e.at, record: e.record, size: e.key.length * 2 + DEDUP_OVERHEAD_BYTES };
+      const replaced = this.dedup.get(e.key);
+      if (replaced !== undefined) this.deps.held.bytes -= replaced.size;
+      this.dedup.set(e.key, entry);
+      this.dedupOrder.push(entry);
+      this.deps.held.bytes += entry.size;
+    }
+    for (const a of [...attempts].sort((x, y) => x.at - y.at)) {
+      const msgs = a.ids.map((id) => byId.get(id));
+      // One of its messages is gone: the attempt could not be replayed any more.
+      if (msgs.every((m) => m !== undefined)) this.attempts.set(a.id, { at: a.at, messages: msgs as StoredMessage[], handles: a.handles });
+    }
+    this.arm();
+  }
+
+  /** Every message held (for snapshots), group by group in order. */
+  forEachMessage(fn: (msg: StoredMessage) => void): void {
+    for (const group of this.groups.values()) {
+      for (let i = group.start; i < group.items.length; i++) {
+        const msg = group.items[i]!;
+        if (msg.state !== MessageState.Gone) fn(msg);
       }
     }
   }

@@ -38,6 +38,8 @@ export interface MessageQueue {
   readonly tags: Map<string, string>;
   /** True for a FifoQueue (discriminates the two kinds). */
   readonly fifo: boolean;
+  /** FIFO: the last SequenceNumber issued (0 for a standard queue). */
+  readonly lastSequence: number;
   lastModifiedAt: number;
   readonly visibleCount: number;
   readonly inFlightCount: number;
@@ -75,6 +77,7 @@ export function isWellFormedHandle(handle: string): boolean {
 
 export class Queue implements MessageQueue {
   readonly fifo = false;
+  readonly lastSequence = 0;
   readonly settings: QueueSettings = defaultSettings();
   readonly tags = new Map<string, string>();
   lastModifiedAt: number;
@@ -149,6 +152,7 @@ export class Queue implements MessageQueue {
       this.deadlines.remove(msg); // its retention watch, if any
       if (now >= msg.sentAt + retentionMs) {
         this.drop(msg);
+        if (this.deps.journal !== undefined) this.deps.journal.remove(msg);
         continue;
       }
       if (redrive !== undefined && msg.receiveCount >= redrive.maxReceiveCount) {
@@ -294,6 +298,7 @@ export class Queue implements MessageQueue {
       if (head.state === MessageState.Visible) {
         this.visibleCount -= 1;
         this.drop(head);
+        if (this.deps.journal !== undefined) this.deps.journal.remove(head);
       }
     }
   }
@@ -397,6 +402,7 @@ export class Queue implements MessageQueue {
         if (top.sentAt <= expireBefore) {
           this.visibleCount -= 1;
           this.drop(top);
+          if (this.deps.journal !== undefined) this.deps.journal.remove(top);
         } else {
           top.deadline = top.sentAt + this.settings.messageRetentionPeriod * 1000;
           this.deadlines.push(top);
@@ -405,8 +411,10 @@ export class Queue implements MessageQueue {
       }
       if (top.state === MessageState.InFlight) this.inFlightCount -= 1;
       else this.delayedCount -= 1;
-      if (top.sentAt <= expireBefore) this.drop(top);
-      else {
+      if (top.sentAt <= expireBefore) {
+        this.drop(top);
+        if (this.deps.journal !== undefined) this.deps.journal.remove(top);
+      } else {
         this.makeVisible(top, true);
         woke = true;
       }

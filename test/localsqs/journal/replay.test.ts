@@ -5,7 +5,9 @@
  * background snapshot does, while changes go on). Replaying the journal written
  * since the collection over that snapshot gives what the live store holds, and
  * so does replaying the whole journal from nothing; a store restored from it
- * holds the same again.
+ * holds the same again. Two FIFO queues (one dead-lettering into the other) take
+ * part: sends with group and deduplication ids (duplicates among them), receives
+ * with ReceiveRequestAttemptIds, and move tasks out of both dead-letter queues.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -21,6 +23,7 @@ import { RecordingJournal, call, normalize, throughBytes, urlOf } from './model.
 const SEED = Number(process.env.SQSDEMO_JOURNAL_SEED ?? 20261130);
 const RUNS = Number(process.env.SQSDEMO_JOURNAL_RUNS ?? 60);
 const QUEUES = ['q0', 'q1', 'q2'];
+const FIFOS = ['f0.fifo', 'f1.fifo'];
 
 type Op =
   | { k: 'create'; q: number; vt: number; redrive: number }
@@ -32,6 +35,10 @@ type Op =
   | { k: 'del'; pick: number }
   | { k: 'cv'; pick: number; vt: number }
   | { k: 'tick'; ms: number }
+  | { k: 'fsend'; q: number; group: number; dedup: number; n: number }
+  | { k: 'frecv'; q: number; max: number; vt: number; attempt: number }
+  | { k: 'fpurge'; q: number }
+  | { k: 'move'; fifo: boolean; rate: number; named: boolean }
   | { k: 'collect' }
   | { k: 'serialize' };
 
@@ -46,6 +53,11 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { arbitrary: fc.record({ k: fc.constant('del' as const), pick: fc.nat() }), weight: 6 },
   { arbitrary: fc.record({ k: fc.constant('cv' as const), pick: fc.nat(), vt: fc.constantFrom(0, 10, 50) }), weight: 4 },
   { arbitrary: fc.record({ k: fc.constant('tick' as const), ms: fc.integer({ min: 0, max: 45_000 }) }), weight: 6 },
+  { arbitrary: fc.record({ k: fc.constant('tick' as const), ms: fc.integer({ min: 100_000, max: 320_000 }) }), weight: 1 },
+  { arbitrary: fc.record({ k: fc.constant('fsend' as const), q: fc.integer({ min: 0, max: 1 }), group: fc.integer({ min: 0, max: 2 }), dedup: fc.integer({ min: 0, max: 30 }), n: fc.integer({ min: 1, max: 3 }) }), weight: 8 },
+  { arbitrary: fc.record({ k: fc.constant('frecv' as const), q: fc.integer({ min: 0, max: 1 }), max: fc.integer({ min: 1, max: 10 }), vt: fc.constantFrom(0, 5, 20, 40), attempt: fc.integer({ min: 0, max: 3 }) }), weight: 7 },
+  { arbitrary: fc.record({ k: fc.constant('fpurge' as const), q: fc.integer({ min: 0, max: 1 }) }), weight: 1 },
+  { arbitrary: fc.record({ k: fc.constant('move' as const), fifo: fc.boolean(), rate: fc.integer({ min: 1, max: 3 }), named: fc.boolean() }), weight: 2 },
   { arbitrary: fc.constant({ k: 'collect' as const }), weight: 1 },
   { arbitrary: fc.constant({ k: 'serialize' as const }), weight: 1 },
 );
@@ -82,6 +94,9 @@ describe(`journal replay (seed ${SEED}, ${RUNS} runs)`, () => {
           await create({ q: 0, vt: 0, redrive: 3 });
           await create({ q: 1, vt: 10, redrive: 0 });
           await create({ q: 2, vt: 30, redrive: 3 });
+          // f1.fifo dead-letters into f0.fifo after two receives.
+          await call(store, 'CreateQueue', { QueueName: FIFOS[0], Attributes: { FifoQueue: 'true', VisibilityTimeout: '10' } });
+          await call(store, 'CreateQueue', { QueueName: FIFOS[1], Attributes: { FifoQueue: 'true', VisibilityTimeout: '10', RedrivePolicy: JSON.stringify({ deadLetterTargetArn: store.arnOf(FIFOS[0]!), maxReceiveCount: 2 }) } });
           for (const o of ops) {
             switch (o.k) {
               case 'create': await create(o); break;
@@ -109,6 +124,26 @@ describe(`journal replay (seed ${SEED}, ${RUNS} runs)`, () => {
                 break;
               }
               case 'tick': await clock.advance(o.ms); break;
+              case 'fsend':
+                await call(store, 'SendMessageBatch', {
+                  QueueUrl: urlOf(FIFOS[o.q]!),
+                  Entries: Array.from({ length: o.n }, (_, i) => ({ Id: `e${i}`, MessageBody: `fifo ${i} ✓`, MessageGroupId: `g${o.group}`, MessageDeduplicationId: `d${o.dedup + i}` })),
+                });
+                break;
+              case 'frecv': {
+                const out = await call(store, 'ReceiveMessage', {
+                  QueueUrl: urlOf(FIFOS[o.q]!), MaxNumberOfMessages: o.max, VisibilityTimeout: o.vt, WaitTimeSeconds: 0, ...(o.attempt > 0 ? { ReceiveRequestAttemptId: `a${o.attempt}` } : {}),
+                });
+                for (const m of (out?.Messages ?? []) as { ReceiptHandle: string }[]) handles.push([FIFOS[o.q]!, m.ReceiptHandle]);
+                break;
+              }
+              case 'fpurge': await call(store, 'PurgeQueue', { QueueUrl: urlOf(FIFOS[o.q]!) }); break;
+              case 'move':
+                // To each message's source (only dead-lettered ones have one) or to a named queue of the same kind.
+                await call(store, 'StartMessageMoveTask', {
+                  SourceArn: store.arnOf(o.fifo ? FIFOS[0]! : QUEUES[0]!), MaxNumberOfMessagesPerSecond: o.rate, ...(o.named ? { DestinationArn: store.arnOf(o.fifo ? FIFOS[1]! : QUEUES[2]!) } : {}),
+                });
+                break;
               case 'collect': if (collected === undefined) collected = { at: journal.records.length, c: collect(store) }; break;
               case 'serialize': serialize(); break;
             }
