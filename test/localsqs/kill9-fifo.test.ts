@@ -12,33 +12,17 @@
  *
  * SQSDEMO_KILL_ROUNDS=20 (and SQSDEMO_KILL_SEED) for a longer run.
  */
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, GetQueueUrlCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient,
 } from '@aws-sdk/client-sqs';
 import fc from 'fast-check';
-import { spawnSqsdemo, type SqsdemoProcess } from '../helpers/cli.js';
+import { FSYNC, ROUNDS, SEED, client, dataDir, deleteSome, inFlightBack, quiet as quietWhile, killAndRestart, start as startOn, untilUnderWay, type Deletes, type Held } from './kill9-harness.js';
 
-const SEED = Number(process.env.SQSDEMO_KILL_SEED ?? 16);
-const ROUNDS = Number(process.env.SQSDEMO_KILL_ROUNDS ?? 2);
-const FSYNC = process.env.SQSDEMO_KILL_FSYNC ?? 'batch';
 const GROUPS = 4;
-const dir = mkdtempSync(join(tmpdir(), 'sqsdemo-kill9-fifo-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
-
-function client(endpoint: string): SQSClient {
-  return new SQSClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 });
-}
-
-async function start(): Promise<{ proc: SqsdemoProcess; url: string }> {
-  const proc = spawnSqsdemo(['sqs', '--port', '0', '--data-dir', dir, '--fsync', FSYNC, '--compact-bytes', '65536'], { timeoutMs: 120_000 });
-  const [, url = ''] = await proc.waitFor(/listening on (http:\/\/\S+)/, 30_000);
-  return { proc, url };
-}
+const dir = dataDir('sqsdemo-kill9-fifo-');
+const start = () => startOn(dir);
 
 interface Sent {
   readonly group: string;
@@ -47,11 +31,9 @@ interface Sent {
   readonly sequenceNumber: string;
 }
 
-interface Knowledge {
+interface Knowledge extends Deletes {
   /** Acknowledged sends of this round, by message id. */
   readonly sent: Map<string, Sent>;
-  readonly triedDelete: Set<string>;
-  readonly deleted: Set<string>;
   readonly receiveCount: Map<string, number>;
 }
 
@@ -65,13 +47,7 @@ interface Drained {
 
 /** Every message held, group by group in the order the queue hands them out (each received and deleted). */
 async function drain(c: SQSClient, queueUrl: string): Promise<Drained[]> {
-  // Messages left in flight for 1 s before the kill come back on their recorded deadline.
-  for (let i = 0; ; i++) {
-    const { Attributes = {} } = await c.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['All'] }));
-    if (Attributes.ApproximateNumberOfMessagesNotVisible === '0') break;
-    assert.ok(i < 100, 'in-flight messages came back within 10 s');
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await inFlightBack(c, queueUrl);
   const out: Drained[] = [];
   for (let i = 0; ; i++) {
     assert.ok(i < 10_000, 'the queue drains');
@@ -121,16 +97,8 @@ describe(`sqsdemo sqs --data-dir, a FIFO queue under kill -9 (seed ${SEED}, ${RO
         const k: Knowledge = { sent: new Map(), triedDelete: new Set(), deleted: new Set(), receiveCount: new Map() };
         let stop = false;
         let n = 0;
-        const handles: { id: string; handle: string; until: number }[] = [];
-        const quiet = async (fn: () => Promise<void>): Promise<void> => {
-          while (!stop) {
-            try {
-              await fn();
-            } catch {
-              if (!stop) await new Promise((r) => setTimeout(r, 5)); // the kill: no answer, nothing learned
-            }
-          }
-        };
+        const handles: Held[] = [];
+        const quiet = (fn: () => Promise<void>): Promise<void> => quietWhile(() => stop, fn);
         const sender = (s: number) => quiet(async () => {
           const Entries = Array.from({ length: 10 }, (_, i) => {
             const id = `r${round}-s${s}-${n++}`;
@@ -152,33 +120,15 @@ describe(`sqsdemo sqs --data-dir, a FIFO queue under kill -9 (seed ${SEED}, ${RO
           }
           if ((out.Messages ?? []).length === 0) await new Promise((r) => setTimeout(r, 2));
         });
-        const deleter = () => quiet(async () => {
-          const batch = handles.splice(0, 10);
-          if (batch.length === 0) return void (await new Promise((r) => setTimeout(r, 2)));
-          const unique = [...new Map(batch.map((b) => [b.id, b])).values()];
-          for (const b of unique) k.triedDelete.add(b.id);
-          const out = await c.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: unique.map((b, i) => ({ Id: `d${i}`, ReceiptHandle: b.handle })) }));
-          const answered = Date.now();
-          for (const ok of out.Successful ?? []) {
-            const b = unique[Number(ok.Id!.slice(1))]!;
-            if (answered < b.until) k.deleted.add(b.id);
-          }
-        });
+        const deleter = () => quiet(() => deleteSome(c, queueUrl, handles, k));
         const loops = [sender(0), sender(1), receiver(), receiver(), deleter()];
-        // The kill lands a seeded time after the workload got going (see kill9.test.ts).
-        for (let waited = 0; k.sent.size < 20 || k.deleted.size < 1; waited += 10) {
-          assert.ok(waited < 30_000, `round ${round}: the workload acknowledged ${k.sent.size} sends and ${k.deleted.size} deletes in 30 s`);
-          await new Promise((r) => setTimeout(r, 10));
-        }
-        await new Promise((r) => setTimeout(r, kills[round]!));
-        proc.child.kill('SIGKILL');
-        const exit = await proc.exited;
-        stop = true;
-        await Promise.all(loops);
-        c.destroy();
-        assert.equal(exit.signal, 'SIGKILL', `round ${round} ended by the kill\n${exit.stderr}`);
-        ({ proc, url } = await start());
-        assert.doesNotMatch(proc.stderr, /Error|at .*\.ts:\d+/);
+        // The kill lands a seeded time after the workload got going.
+        await untilUnderWay(round, () => k.sent.size, () => k.deleted.size);
+        ({ proc, url } = await killAndRestart(dir, proc, round, kills[round]!, async () => {
+          stop = true;
+          await Promise.all(loops);
+          c.destroy();
+        }));
         c = client(url);
         queueUrl = (await c.send(new GetQueueUrlCommand({ QueueName: 'durable.fifo' }))).QueueUrl!;
 
