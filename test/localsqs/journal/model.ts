@@ -18,9 +18,8 @@ import type { QueueStore } from '../../../src/localsqs/store.js';
 export const BASE = 'http://127.0.0.1:1';
 export const urlOf = (name: string): string => `${BASE}/000000000000/${name}`;
 
-/** Records through their bytes: encoded into a group frame and decoded as recovery reads them. */
-export function throughBytes(fill: (b: RecordBuffer) => void): JournalRecord[] {
-  const b = new RecordBuffer();
+/** Records through their bytes: encoded into a group frame (of `b`, filled by `fill`) and decoded as recovery reads them. */
+export function throughBytes(fill: (b: RecordBuffer) => void, b = new RecordBuffer()): JournalRecord[] {
   fill(b);
   const records: JournalRecord[] = [];
   const res = decodeFrames(b.toBuffer(), (r) => records.push(r));
@@ -28,19 +27,34 @@ export function throughBytes(fill: (b: RecordBuffer) => void): JournalRecord[] {
   return records;
 }
 
-/** A journal that keeps its records in memory, encoded and decoded as the writer and recovery do. */
+/**
+ * A journal that keeps its records in memory, encoded and decoded as the writer and recovery do: the records
+ * appended until `flush()` (or until `records` is read) form one group, as those of one write do.
+ */
 export class RecordingJournal implements Journal {
-  readonly records: JournalRecord[] = [];
-  private add(fill: (b: RecordBuffer) => void): void { this.records.push(...throughBytes(fill)); }
-  queue(queue: MessageQueue): void { this.add((b) => b.json(encode.queue(queue))); }
-  queueDeleted(name: string): void { this.add((b) => b.json(encode.queueDeleted(name))); }
-  put(queueName: string, msg: StoredMessage): void { this.add((b) => b.put(queueName, msg)); }
-  update(msg: StoredMessage): void { this.add((b) => b.update(msg)); }
-  remove(msg: StoredMessage): void { this.add((b) => b.remove(msg)); }
-  purge(queueName: string): void { this.add((b) => b.json(encode.purge(queueName))); }
-  dedup(queueName: string, key: string, at: number, id: string, sequenceNumber: string): void { this.add((b) => b.json(encode.dedup(queueName, key, at, id, sequenceNumber))); }
-  attempt(queueName: string, attemptId: string, at: number, messages: readonly StoredMessage[]): void { this.add((b) => b.json(encode.attempt(queueName, attemptId, at, messages.map((m) => m.id), messages.map((m) => m.handle!)))); }
-  moveTask(task: MoveTask): void { this.add((b) => b.json(encode.moveTask(task))); }
+  private readonly read: JournalRecord[] = [];
+  private pending = new RecordBuffer();
+  /** Every record so far (what is pending is written first). */
+  get records(): JournalRecord[] {
+    this.flush();
+    return this.read;
+  }
+  flush(): void {
+    const b = this.pending;
+    this.pending = new RecordBuffer();
+    this.read.push(...throughBytes(() => {}, b));
+  }
+  queue(queue: MessageQueue): void { this.pending.json(encode.queue(queue)); }
+  queueDeleted(name: string): void { this.pending.json(encode.queueDeleted(name)); }
+  put(queueName: string, msg: StoredMessage): void { this.pending.put(queueName, msg); }
+  update(msg: StoredMessage): void { this.pending.update(msg); }
+  remove(msg: StoredMessage): void { this.pending.remove(msg); }
+  purge(queueName: string): void { this.pending.json(encode.purge(queueName)); }
+  dedup(queueName: string, key: string, at: number, id: string, sequenceNumber: string): void { this.pending.json(encode.dedup(queueName, key, at, id, sequenceNumber)); }
+  attempt(queueName: string, attemptId: string, at: number, messages: readonly StoredMessage[]): void {
+    this.pending.json(encode.attempt(queueName, attemptId, at, messages.map((m) => m.id), messages.map((m) => m.handle!)));
+  }
+  moveTask(task: MoveTask): void { this.pending.json(encode.moveTask(task)); }
   durable(): undefined { return undefined; }
 }
 
