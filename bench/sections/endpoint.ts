@@ -5,7 +5,8 @@
  * CPU use over the window; moto at the same load as a point of comparison
  * (full run only). (b) memory per queued 1 KiB message: the server in an
  * --expose-gc process, messages sent from this one, memory after gc before
- * and after.
+ * and after. CPU per message by mode, repeated and A/B in one run (what a
+ * shared machine can still compare): bench/drivers/endpoint-cpu.ts.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -139,9 +140,11 @@ export async function benchEndpoint(options: BenchOptions, out: SectionOutput): 
       try {
         const durable = await throughput(`sqsdemo sqs --data-dir --fsync ${mode}`, await readyUrl(server), server, seconds);
         const min = targets[mode];
+        // Endpoint CPU per message: on a shared machine the rate follows whatever CPU the endpoint got; this does less so.
+        const perMsg = (t: Throughput): string => (t.cpu !== undefined && t.rate > 0 ? `, ${((t.cpu / t.rate) * 1e6).toFixed(1)} µs CPU/msg` : '');
         out.rows.push(row(SECTION, `msgs/s as above with --data-dir --fsync ${mode} (baseline: in memory, same run)`, {
-          sqsdemo: `${fmtInt(durable.rate)} (CPU: endpoint ${pctText(durable.cpu)})${durable.errors ? `, ${durable.errors} errors` : ''}`, value: durable.rate,
-          baseline: `${fmtInt(ours.rate)} (in memory)`, baselineValue: ours.rate,
+          sqsdemo: `${fmtInt(durable.rate)} (CPU: endpoint ${pctText(durable.cpu)}${perMsg(durable)})${durable.errors ? `, ${durable.errors} errors` : ''}`, value: durable.rate,
+          baseline: `${fmtInt(ours.rate)} (in memory${perMsg(ours)})`, baselineValue: ours.rate,
           ...(min !== undefined ? { target: { kind: 'ratio-at-least' as const, min } } : {}),
         }));
       } finally {

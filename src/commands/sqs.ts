@@ -81,7 +81,8 @@ export function registerSqs(program: Command, ctx: CommandContext): void {
         '(queues created, deleted, attributes and tags, messages sent, received, deleted, visibility ' +
         'changes, purges) is appended to a journal in DIR before it is answered, and replayed over the ' +
         'last snapshot at the next start; timers (delays, visibility timeouts, retention) continue from ' +
-        'the recorded times. A torn journal tail (a kill or power cut mid-write) is cut and reported. ' +
+        'the recorded times; FIFO queues keep their order, numbering, deduplication window and receive ' +
+        'attempts; a running move task continues. A torn journal tail (a kill or power cut mid-write) is cut and reported. ' +
         'One process per DIR (a LOCK file; a dead owner\'s lock is taken over). --fsync says what an ' +
         'answer promises:\n' +
         '  always  written and fsynced before the answer: survives a power cut or OS crash (slowest; ' +

@@ -5,17 +5,17 @@
  * whose messages are in flight is locked (nothing of it is received until every
  * one is deleted or visible again), so a group is always served from its head,
  * in order. Groups that can be served wait in `ready` (insertion order: served
- * round robin). Delayed and in-flight deadlines share one indexed heap and one
- * timer on the injected clock, like the standard Queue.
+ * round robin). Delayed and in-flight deadlines, receipt handles, bytes held and
+ * long polls are the core's (queue-core.ts), as in the standard Queue.
  *
  * Deduplication (5-minute window, per queue or per group) and receive-attempt
  * replay (ReceiveRequestAttemptId) are kept here as well; the send and receive
  * actions decide when to use them.
  */
-import type { Clock, Timer } from '../util/clock.js';
-import { DeadlineHeap } from './deadline-heap.js';
+import type { Clock } from '../util/clock.js';
 import { messageNotInflight } from './errors.js';
 import { MessageState, StoredMessage } from './message.js';
+import { DEADLINE_BATCH, QueueCore, type CoreOwner } from './queue-core.js';
 import { defaultSettings, type QueueSettings } from './queue-settings.js';
 import type { MessageQueue, QueueDeps } from './queue.js';
 import { Deque } from './deque.js';
@@ -58,22 +58,12 @@ class Group {
   }
 }
 
-interface Waiter {
-  readonly max: number;
-  readonly visibilityTimeout: number;
-  done: boolean;
-  finish(messages: StoredMessage[]): void;
-}
-
-let handleSeq = 0;
-/** Deadlines one timer handles before yielding the event loop. */
-const DEADLINE_BATCH = 10_000;
 
 /** Put in a group's slot when its message moves to another queue (the object lives on there). */
 const SPENT = new StoredMessage('', '', '', undefined, undefined, undefined, undefined, 0, '', 0);
 SPENT.state = MessageState.Gone;
 
-export class FifoQueue implements MessageQueue {
+export class FifoQueue implements MessageQueue, CoreOwner {
   readonly fifo = true;
   readonly settings: QueueSettings = { ...defaultSettings(), fifoQueue: true };
   readonly tags = new Map<string, string>();
@@ -81,21 +71,14 @@ export class FifoQueue implements MessageQueue {
   visibleCount = 0;
   inFlightCount = 0;
   delayedCount = 0;
-  heldBytes = 0;
 
   private readonly groups = new Map<string, Group>();
   /** Groups with a visible head and nothing in flight, in the order they will be served. */
   private readonly ready = new Set<Group>();
-  private readonly deadlines = new DeadlineHeap();
-  private readonly handles = new Map<string, StoredMessage>();
+  private readonly core: QueueCore;
   private readonly dedup = new Map<string, DedupEntry>();
   private readonly dedupOrder = new Deque<DedupEntry>();
   private readonly attempts = new Map<string, Attempt>();
-  private waiters: Waiter[] = [];
-  private timer: Timer | undefined;
-  private timerAt = Infinity;
-  private wakeScheduled = false;
-  private closed = false;
   private sequence = 0;
 
   constructor(
@@ -105,6 +88,7 @@ export class FifoQueue implements MessageQueue {
     private readonly deps: QueueDeps,
   ) {
     this.lastModifiedAt = createdAt;
+    this.core = new QueueCore(deps, this);
   }
 
   private get clock(): Clock {
@@ -112,7 +96,16 @@ export class FifoQueue implements MessageQueue {
   }
 
   get waiting(): number {
-    return this.waiters.length;
+    return this.core.waiting;
+  }
+
+  /** Bytes of the messages this queue holds (also counted in deps.held). */
+  get heldBytes(): number {
+    return this.core.heldBytes;
+  }
+
+  canServe(): boolean {
+    return this.ready.size > 0;
   }
 
   get size(): number {
@@ -147,6 +140,14 @@ export class FifoQueue implements MessageQueue {
     this.dedupOrder.push(entry);
     // The 5-minute memory of ids counts against maxHeldBytes like messages do (a flood of sends cannot grow it unbounded).
     this.deps.held.bytes += entry.size;
+    if (this.deps.journal !== undefined) this.deps.journal.dedup(this.name, key, entry.at, entry.record.id, entry.record.sequenceNumber);
+  }
+
+  /** The remembered deduplication ids (for snapshots), oldest first. */
+  forEachDedup(fn: (key: string, at: number, record: SendRecord) => void): void {
+    this.dedupOrder.forEach((e) => {
+      if (this.dedup.get(e.key) === e) fn(e.key, e.at, e.record);
+    });
   }
 
   private expireDedup(): void {
@@ -182,19 +183,32 @@ export class FifoQueue implements MessageQueue {
     }
     for (const m of attempt.messages) {
       m.deadline = now + visibilityTimeout * 1000;
-      this.deadlines.update(m);
+      this.core.deadlines.update(m);
+      if (this.deps.journal !== undefined) this.deps.journal.update(m);
     }
-    this.arm();
+    this.core.arm();
     return [...attempt.messages];
   }
 
   rememberAttempt(attemptId: string, messages: readonly StoredMessage[]): void {
     this.attempts.delete(attemptId);
     if (messages.length === 0) return;
-    this.attempts.set(attemptId, { at: this.clock.now(), messages, handles: messages.map((m) => m.handle!) });
+    const at = this.clock.now();
+    this.attempts.set(attemptId, { at, messages, handles: messages.map((m) => m.handle!) });
+    if (this.deps.journal !== undefined) this.deps.journal.attempt(this.name, attemptId, at, messages);
+  }
+
+  /** The remembered receive attempts (for snapshots). */
+  forEachAttempt(fn: (attemptId: string, at: number, messages: readonly StoredMessage[], handles: readonly string[]) => void): void {
+    for (const [id, a] of this.attempts) fn(id, a.at, a.messages, a.handles);
   }
 
   // ---- messages ------------------------------------------------------------
+
+  /** The last SequenceNumber issued (as a number; 0 before the first). */
+  get lastSequence(): number {
+    return this.sequence;
+  }
 
   /** The next SequenceNumber: 20 digits, increasing within the queue (so within every group). */
   private nextSequence(): string {
@@ -204,10 +218,9 @@ export class FifoQueue implements MessageQueue {
 
   /** Append a message (it carries its groupId) to its group; FIFO queues delay only by the queue's DelaySeconds. */
   enqueue(msg: StoredMessage, delaySeconds: number): void {
-    if (this.closed) return;
+    if (this.core.closed) return;
     msg.sequenceNumber ??= this.nextSequence();
-    this.heldBytes += msg.size;
-    this.deps.held.bytes += msg.size;
+    this.core.hold(msg);
     const id = msg.groupId!;
     let group = this.groups.get(id);
     if (group === undefined) {
@@ -219,14 +232,15 @@ export class FifoQueue implements MessageQueue {
       msg.state = MessageState.Delayed;
       msg.deadline = this.clock.now() + delaySeconds * 1000;
       this.delayedCount += 1;
-      this.deadlines.push(msg);
-      this.arm();
+      this.core.deadlines.push(msg);
+      this.core.arm();
     } else {
       msg.state = MessageState.Visible;
       this.visibleCount += 1;
     }
     this.refresh(group);
-    this.scheduleWake();
+    this.core.scheduleWake();
+    if (this.deps.journal !== undefined) this.deps.journal.put(this.name, msg);
   }
 
   /**
@@ -242,13 +256,7 @@ export class FifoQueue implements MessageQueue {
       if (out.length >= max) break;
       touched.push(group);
       this.takeFrom(group, max - out.length, now, (msg) => {
-        if (msg.handle !== undefined) this.handles.delete(msg.handle);
-        msg.receiveCount += 1;
-        if (msg.firstReceiveAt === 0) msg.firstReceiveAt = now;
-        msg.handle = `${msg.id}#${(handleSeq++).toString(36)}`;
-        this.handles.set(msg.handle, msg);
-        msg.state = MessageState.InFlight;
-        msg.deadline = now + visibilityTimeout * 1000;
+        this.core.receiveOne(msg, now, visibilityTimeout);
         this.visibleCount -= 1;
         this.inFlightCount += 1;
         group.inFlight += 1;
@@ -259,10 +267,12 @@ export class FifoQueue implements MessageQueue {
       // Visible again for the next receive, not this one.
       for (const msg of out) this.backToVisible(msg);
     } else {
-      for (const msg of out) this.deadlines.push(msg);
-      if (out.length > 0) this.arm();
+      for (const msg of out) this.core.deadlines.push(msg);
+      if (out.length > 0) this.core.arm();
     }
     for (const group of touched) this.refresh(group);
+    const journal = this.deps.journal;
+    if (journal !== undefined) for (const msg of out) journal.update(msg);
     return out;
   }
 
@@ -280,14 +290,15 @@ export class FifoQueue implements MessageQueue {
       if (msg.state !== MessageState.Visible) break;
       if (msg.sentAt <= expireBefore) {
         this.visibleCount -= 1;
-        this.drop(msg);
+        this.core.drop(msg);
+        if (this.deps.journal !== undefined) this.deps.journal.remove(msg);
         continue;
       }
       if (redrive !== undefined && msg.receiveCount >= redrive.maxReceiveCount) {
         const dlq = this.deps.queueByArn(redrive.deadLetterTargetArn);
         if (dlq !== undefined && dlq !== this && dlq.fifo) {
           this.visibleCount -= 1;
-          this.drop(msg);
+          this.core.drop(msg);
           group.items[i] = SPENT;
           msg.handle = undefined;
           msg.deadLetterSourceArn = this.arn;
@@ -302,60 +313,44 @@ export class FifoQueue implements MessageQueue {
   }
 
   receiveOrWait(max: number, visibilityTimeout: number, waitMs: number, onCancel?: (cancel: () => void) => void): StoredMessage[] | Promise<StoredMessage[]> {
-    const now = this.receive(max, visibilityTimeout);
-    if (now.length > 0 || waitMs <= 0 || this.closed) return now;
-    return new Promise((resolve) => {
-      const waiter: Waiter = {
-        max,
-        visibilityTimeout,
-        done: false,
-        finish: (messages) => {
-          if (waiter.done) return;
-          waiter.done = true;
-          timer.cancel();
-          this.waiters = this.waiters.filter((w) => w !== waiter);
-          resolve(messages);
-        },
-      };
-      const timer = this.clock.setTimer(() => waiter.finish([]), waitMs);
-      this.waiters.push(waiter);
-      onCancel?.(() => waiter.finish([]));
-    });
+    return this.core.receiveOrWait(max, visibilityTimeout, waitMs, onCancel);
   }
 
   deleteByHandle(handle: string): void {
-    const msg = this.handles.get(handle);
+    const msg = this.core.handles.get(handle);
     if (msg === undefined) return;
-    this.handles.delete(handle);
+    this.core.handles.delete(handle);
     const group = this.groups.get(msg.groupId!);
     if (msg.state === MessageState.InFlight) {
       this.inFlightCount -= 1;
-      this.deadlines.remove(msg);
+      this.core.deadlines.remove(msg);
       if (group !== undefined) group.inFlight -= 1;
     } else if (msg.state === MessageState.Visible) {
       this.visibleCount -= 1;
     }
-    this.release(msg);
+    this.core.release(msg);
     msg.state = MessageState.Gone;
     msg.handle = undefined;
     if (group !== undefined) this.refresh(group);
-    this.scheduleWake();
+    this.core.scheduleWake();
+    if (this.deps.journal !== undefined) this.deps.journal.remove(msg);
   }
 
   changeVisibility(handle: string, visibilityTimeout: number): void {
-    const msg = this.handles.get(handle);
+    const msg = this.core.handles.get(handle);
     if (msg === undefined || msg.state !== MessageState.InFlight) throw messageNotInflight();
     if (visibilityTimeout === 0) {
-      this.deadlines.remove(msg);
+      this.core.deadlines.remove(msg);
       this.backToVisible(msg);
       const group = this.groups.get(msg.groupId!);
       if (group !== undefined) this.refresh(group);
-      this.scheduleWake();
-      return;
+      this.core.scheduleWake();
+    } else {
+      msg.deadline = this.clock.now() + visibilityTimeout * 1000;
+      this.core.deadlines.update(msg);
+      this.core.arm();
     }
-    msg.deadline = this.clock.now() + visibilityTimeout * 1000;
-    this.deadlines.update(msg);
-    this.arm();
+    if (this.deps.journal !== undefined) this.deps.journal.update(msg);
   }
 
   takeVisible(max: number): StoredMessage[] {
@@ -365,9 +360,10 @@ export class FifoQueue implements MessageQueue {
       if (out.length >= max) break;
       this.takeFrom(group, max - out.length, now, (msg, i) => {
         this.visibleCount -= 1;
-        this.drop(msg);
+        this.core.drop(msg);
         group.items[i] = SPENT;
         out.push(msg);
+        if (this.deps.journal !== undefined) this.deps.journal.remove(msg);
       });
       this.refresh(group);
     }
@@ -378,15 +374,11 @@ export class FifoQueue implements MessageQueue {
     for (const group of this.groups.values()) for (const m of group.items) m.state = MessageState.Gone;
     this.groups.clear();
     this.ready.clear();
-    this.deadlines.clear();
-    this.handles.clear();
+    this.core.clearDeadlines();
+    this.core.handles.clear();
     this.attempts.clear();
     this.visibleCount = this.inFlightCount = this.delayedCount = 0;
-    this.deps.held.bytes -= this.heldBytes;
-    this.heldBytes = 0;
-    this.timer?.cancel();
-    this.timer = undefined;
-    this.timerAt = Infinity;
+    this.core.releaseAll();
   }
 
   /** Drop expired visible messages at the head of each group that is not locked. */
@@ -395,18 +387,79 @@ export class FifoQueue implements MessageQueue {
     for (const group of [...this.ready]) {
       for (let head = group.head(); head !== undefined && head.state === MessageState.Visible && head.sentAt <= expireBefore; head = group.head()) {
         this.visibleCount -= 1;
-        this.drop(head);
+        this.core.drop(head);
         this.refresh(group);
+        if (this.deps.journal !== undefined) this.deps.journal.remove(head);
+      }
+    }
+  }
+
+  /**
+   * Take back what was recorded (recovery): the messages in their groups in
+   * SequenceNumber order (send order), each in its recorded state and deadline;
+   * the last SequenceNumber issued; the deduplication ids and receive attempts
+   * still remembered (those older than 5 minutes expire as they would have).
+   */
+  restore(messages: StoredMessage[], lastSequence: number, dedup: readonly { key: string; at: number; record: SendRecord }[], attempts: readonly { id: string; at: number; ids: readonly string[]; handles: readonly string[] }[]): void {
+    this.sequence = Math.max(this.sequence, lastSequence);
+    const byId = new Map<string, StoredMessage>();
+    messages.sort((a, b) => (a.sequenceNumber! < b.sequenceNumber! ? -1 : a.sequenceNumber! > b.sequenceNumber! ? 1 : 0));
+    for (const msg of messages) {
+      byId.set(msg.id, msg);
+      this.core.hold(msg);
+      this.core.restoreHandle(msg);
+      const seq = Number(msg.sequenceNumber!.slice(1));
+      if (seq > this.sequence) this.sequence = seq;
+      let group = this.groups.get(msg.groupId!);
+      if (group === undefined) {
+        group = new Group(msg.groupId!);
+        this.groups.set(group.id, group);
+      }
+      group.items.push(msg);
+      if (msg.state === MessageState.Delayed) {
+        this.delayedCount += 1;
+        this.core.deadlines.push(msg);
+      } else if (msg.state === MessageState.InFlight) {
+        this.inFlightCount += 1;
+        group.inFlight += 1;
+        this.core.deadlines.push(msg);
+      } else {
+        msg.state = MessageState.Visible;
+        this.visibleCount += 1;
+      }
+    }
+    for (const group of [...this.groups.values()]) this.refresh(group);
+    for (const e of [...dedup].sort((a, b) => a.at - b.at)) {
+      const entry: DedupEntry = { key: e.key, at: e.at, record: e.record, size: e.key.length * 2 + DEDUP_OVERHEAD_BYTES };
+      const replaced = this.dedup.get(e.key);
+      if (replaced !== undefined) this.deps.held.bytes -= replaced.size;
+      this.dedup.set(e.key, entry);
+      this.dedupOrder.push(entry);
+      this.deps.held.bytes += entry.size;
+    }
+    for (const a of [...attempts].sort((x, y) => x.at - y.at)) {
+      const msgs = a.ids.map((id) => byId.get(id));
+      // One of its messages is gone: the attempt could not be replayed any more.
+      if (msgs.every((m) => m !== undefined)) this.attempts.set(a.id, { at: a.at, messages: msgs as StoredMessage[], handles: a.handles });
+    }
+    this.core.arm();
+  }
+
+  /** Every message held (for snapshots), group by group in order. */
+  forEachMessage(fn: (msg: StoredMessage) => void): void {
+    for (const group of this.groups.values()) {
+      for (let i = group.start; i < group.items.length; i++) {
+        const msg = group.items[i]!;
+        if (msg.state !== MessageState.Gone) fn(msg);
       }
     }
   }
 
   close(): void {
-    this.closed = true;
+    this.core.close();
     for (const e of this.dedup.values()) this.deps.held.bytes -= e.size;
     this.dedup.clear();
     this.dedupOrder.clear();
-    for (const w of [...this.waiters]) w.finish([]);
     this.purge();
   }
 
@@ -418,17 +471,6 @@ export class FifoQueue implements MessageQueue {
     this.visibleCount += 1;
     const group = this.groups.get(msg.groupId!);
     if (group !== undefined) group.inFlight -= 1;
-  }
-
-  private drop(msg: StoredMessage): void {
-    if (msg.handle !== undefined) this.handles.delete(msg.handle);
-    this.release(msg);
-    msg.state = MessageState.Gone;
-  }
-
-  private release(msg: StoredMessage): void {
-    this.heldBytes -= msg.size;
-    this.deps.held.bytes -= msg.size;
   }
 
   /** After any change to `group`: forget spent slots, forget the group when empty, keep `ready` true to it. */
@@ -451,23 +493,14 @@ export class FifoQueue implements MessageQueue {
     }
   }
 
-  private arm(): void {
-    const top = this.deadlines.peek();
-    if (top === undefined || top.deadline >= this.timerAt) return;
-    this.timer?.cancel();
-    this.timerAt = top.deadline;
-    this.timer = this.clock.setTimer(() => this.onDeadline(), Math.max(0, top.deadline - this.clock.now()));
-  }
-
-  private onDeadline(): void {
-    this.timer = undefined;
-    this.timerAt = Infinity;
+  /** The core's timer fired: delays and visibility timeouts that ended. */
+  onDeadline(): void {
     const now = this.clock.now();
     const touched = new Set<Group>();
     // At most DEADLINE_BATCH per turn, as in the standard Queue: arm() fires again at once for the rest.
     let budget = DEADLINE_BATCH;
-    for (let top = this.deadlines.peek(); top !== undefined && top.deadline <= now && budget-- > 0; top = this.deadlines.peek()) {
-      this.deadlines.pop();
+    for (let top = this.core.deadlines.peek(); top !== undefined && top.deadline <= now && budget-- > 0; top = this.core.deadlines.peek()) {
+      this.core.deadlines.pop();
       if (top.state === MessageState.InFlight) this.backToVisible(top);
       else if (top.state === MessageState.Delayed) {
         top.state = MessageState.Visible;
@@ -478,27 +511,8 @@ export class FifoQueue implements MessageQueue {
       if (group !== undefined) touched.add(group);
     }
     for (const group of touched) this.refresh(group);
-    if (touched.size > 0) this.wake();
-    this.arm();
-  }
-
-  private scheduleWake(): void {
-    if (this.wakeScheduled || this.waiters.length === 0) return;
-    this.wakeScheduled = true;
-    queueMicrotask(() => {
-      this.wakeScheduled = false;
-      this.wake();
-    });
-  }
-
-  /** Hand servable messages to waiting long polls, oldest waiter first. */
-  private wake(): void {
-    while (this.waiters.length > 0 && this.ready.size > 0) {
-      const waiter = this.waiters[0]!;
-      const messages = this.receive(waiter.max, waiter.visibilityTimeout);
-      if (messages.length === 0) break;
-      waiter.finish(messages);
-    }
+    if (touched.size > 0) this.core.wake();
+    this.core.arm();
   }
 }
 

@@ -13,7 +13,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock, Timer } from '../util/clock.js';
 import { invalidParameterValue, resourceNotFound, unsupportedOperation } from './errors.js';
+import type { Journal } from './journal/journal.js';
 import { StoredMessage } from './message.js';
+import type { MoveTaskRecord } from './journal/codec.js';
 import type { MessageQueue } from './queue.js';
 
 /** Messages moved per second when the task gives no rate (AWS "optimizes" it). */
@@ -40,6 +42,8 @@ export interface MoveTaskDeps {
   readonly byArn: (arn: string) => MessageQueue | undefined;
   /** Queues whose RedrivePolicy names `arn` as their dead-letter queue. */
   readonly sourcesOf: (arn: string) => MessageQueue[];
+  /** Records every task change (--data-dir): a running task continues after a restart. */
+  readonly journal?: Journal | undefined;
 }
 
 export class MoveTasks {
@@ -78,7 +82,30 @@ export class MoveTasks {
     if (tasks.length > KEPT_PER_SOURCE) tasks.length = KEPT_PER_SOURCE;
     this.bySource.set(sourceArn, tasks);
     this.schedule(task, 0);
+    this.deps.journal?.moveTask(task);
     return task;
+  }
+
+  /** Every task kept (for snapshots), oldest first. */
+  all(): MoveTask[] {
+    const out: MoveTask[] = [];
+    for (const tasks of this.bySource.values()) for (let i = tasks.length - 1; i >= 0; i--) out.push(tasks[i]!);
+    return out;
+  }
+
+  /** Take back tasks as recorded (recovery), oldest first: a RUNNING one continues where it was. */
+  restore(tasks: readonly MoveTaskRecord[]): void {
+    for (const r of [...tasks].sort((a, b) => a.startedAt - b.startedAt)) {
+      const task: MoveTask = {
+        handle: r.handle, sourceArn: r.sourceArn, destinationArn: r.destinationArn, rate: r.rate, startedAt: r.startedAt,
+        toMove: r.toMove, status: r.status, moved: r.moved, failureReason: r.failureReason,
+      };
+      const list = this.bySource.get(task.sourceArn) ?? [];
+      list.unshift(task);
+      if (list.length > KEPT_PER_SOURCE) list.length = KEPT_PER_SOURCE;
+      this.bySource.set(task.sourceArn, list);
+    }
+    for (const list of this.bySource.values()) for (const task of list) if (task.status === 'RUNNING') this.schedule(task, 0);
   }
 
   /** Newest first; at most `max`. Throws ResourceNotFoundException when the source queue does not exist. */
@@ -116,6 +143,7 @@ export class MoveTasks {
     task.failureReason = reason;
     this.timers.get(task)?.cancel();
     this.timers.delete(task);
+    this.deps.journal?.moveTask(task);
   }
 
   /** Move one second's worth of messages, then come back in a second (or finish). */
@@ -143,6 +171,7 @@ export class MoveTasks {
       task.moved += 1;
     }
     if (batch.length < want || task.moved >= task.toMove) return this.finish(task, 'COMPLETED');
+    if (batch.length > 0) this.deps.journal?.moveTask(task);
     this.schedule(task, 1000);
   }
 }

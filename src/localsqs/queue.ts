@@ -2,17 +2,17 @@
  * One standard queue's messages and semantics, apart from HTTP.
  *
  * Visible messages wait in an O(1) deque; delayed and in-flight messages sit in
- * one indexed min-heap of deadlines, driven by ONE timer per queue on the
- * injected clock. Receipt handles index the messages a client may delete or
- * change. Long-poll waiters are woken when a message is sent or becomes visible
- * again. Memory is one StoredMessage (+ its handle entry) per message held.
+ * the core's indexed min-heap of deadlines, driven by ONE timer per queue on the
+ * injected clock (queue-core.ts, shared with FifoQueue, as are receipt handles,
+ * bytes held and long-poll waiters, woken when a message is sent or becomes
+ * visible again). Memory is one StoredMessage (+ its handle entry) per message held.
  */
-import type { Clock, Timer } from '../util/clock.js';
-import { DeadlineHeap } from './deadline-heap.js';
+import type { Clock } from '../util/clock.js';
 import { Deque } from './deque.js';
 import { messageNotInflight } from './errors.js';
 import type { Journal } from './journal/journal.js';
 import { MessageState, StoredMessage } from './message.js';
+import { DEADLINE_BATCH, QueueCore, type CoreOwner } from './queue-core.js';
 import { defaultSettings, type QueueSettings } from './queue-settings.js';
 
 /** Bytes held across every queue of one endpoint (see EndpointLimits.maxHeldBytes). */
@@ -38,6 +38,8 @@ export interface MessageQueue {
   readonly tags: Map<string, string>;
   /** True for a FifoQueue (discriminates the two kinds). */
   readonly fifo: boolean;
+  /** FIFO: the last SequenceNumber issued (0 for a standard queue). */
+  readonly lastSequence: number;
   lastModifiedAt: number;
   readonly visibleCount: number;
   readonly inFlightCount: number;
@@ -55,17 +57,6 @@ export interface MessageQueue {
   close(): void;
 }
 
-interface Waiter {
-  readonly max: number;
-  readonly visibilityTimeout: number;
-  done: boolean;
-  finish(messages: StoredMessage[]): void;
-}
-
-/** Messages one deadline timer handles before yielding the event loop (a million due at once must not stall it). */
-const DEADLINE_BATCH = 10_000;
-
-let handleSeq = 0;
 const HANDLE = /^[0-9a-f-]{36}#[0-9a-z]+$/;
 
 /** True when `handle` has the shape of a receipt handle this endpoint issues. */
@@ -73,26 +64,18 @@ export function isWellFormedHandle(handle: string): boolean {
   return HANDLE.test(handle);
 }
 
-export class Queue implements MessageQueue {
+export class Queue implements MessageQueue, CoreOwner {
   readonly fifo = false;
+  readonly lastSequence = 0;
   readonly settings: QueueSettings = defaultSettings();
   readonly tags = new Map<string, string>();
   lastModifiedAt: number;
   visibleCount = 0;
   inFlightCount = 0;
   delayedCount = 0;
-  /** Bytes of the messages this queue holds (also counted in deps.held). */
-  heldBytes = 0;
 
   private readonly visible = new Deque<StoredMessage>();
-  private readonly deadlines = new DeadlineHeap();
-  private readonly handles = new Map<string, StoredMessage>();
-  private readonly waiters = new Deque<Waiter>();
-  private activeWaiters = 0;
-  private timer: Timer | undefined;
-  private timerAt = Infinity;
-  private wakeScheduled = false;
-  private closed = false;
+  private readonly core: QueueCore;
 
   constructor(
     readonly name: string,
@@ -101,11 +84,21 @@ export class Queue implements MessageQueue {
     private readonly deps: QueueDeps,
   ) {
     this.lastModifiedAt = createdAt;
+    this.core = new QueueCore(deps, this);
   }
 
   /** Long polls waiting on this queue. */
   get waiting(): number {
-    return this.activeWaiters;
+    return this.core.waiting;
+  }
+
+  /** Bytes of the messages this queue holds (also counted in deps.held). */
+  get heldBytes(): number {
+    return this.core.heldBytes;
+  }
+
+  canServe(): boolean {
+    return this.visibleCount > 0;
   }
 
   /** Messages held in memory (visible, in flight and delayed). */
@@ -118,18 +111,18 @@ export class Queue implements MessageQueue {
    * `old` marks a message sent earlier (dead-lettered): it is watched for retention expiry.
    */
   enqueue(msg: StoredMessage, delaySeconds: number, old = false): void {
-    if (this.closed) return;
-    this.heldBytes += msg.size;
-    this.deps.held.bytes += msg.size;
+    const core = this.core;
+    if (core.closed) return;
+    core.hold(msg);
     if (delaySeconds > 0) {
       msg.state = MessageState.Delayed;
       msg.deadline = this.deps.clock.now() + delaySeconds * 1000;
       this.delayedCount += 1;
-      this.deadlines.push(msg);
-      this.arm();
+      core.deadlines.push(msg);
+      core.arm();
     } else {
       this.makeVisible(msg, old);
-      this.scheduleWake();
+      core.scheduleWake();
     }
     if (this.deps.journal !== undefined) this.deps.journal.put(this.name, msg);
   }
@@ -138,6 +131,7 @@ export class Queue implements MessageQueue {
   receive(max: number, visibilityTimeout: number): StoredMessage[] {
     const out: StoredMessage[] = [];
     if (this.visibleCount === 0) return out;
+    const core = this.core;
     const now = this.deps.clock.now();
     const retentionMs = this.settings.messageRetentionPeriod * 1000;
     const redrive = this.settings.redrivePolicy;
@@ -146,33 +140,28 @@ export class Queue implements MessageQueue {
       if (msg === undefined) break;
       if (msg.state !== MessageState.Visible) continue; // deleted while visible: dropped lazily
       this.visibleCount -= 1;
-      this.deadlines.remove(msg); // its retention watch, if any
+      core.deadlines.remove(msg); // its retention watch, if any
       if (now >= msg.sentAt + retentionMs) {
-        this.drop(msg);
+        core.drop(msg);
+        if (this.deps.journal !== undefined) this.deps.journal.remove(msg);
         continue;
       }
       if (redrive !== undefined && msg.receiveCount >= redrive.maxReceiveCount) {
         const dlq = this.deps.queueByArn(redrive.deadLetterTargetArn);
         if (dlq !== undefined && dlq !== this && !dlq.fifo) {
-          this.drop(msg);
+          core.drop(msg);
           msg.handle = undefined;
           msg.deadLetterSourceArn = this.arn;
           dlq.enqueue(msg, 0, true);
           continue;
         }
       }
-      if (msg.handle !== undefined) this.handles.delete(msg.handle);
-      msg.receiveCount += 1;
-      if (msg.firstReceiveAt === 0) msg.firstReceiveAt = now;
-      msg.handle = `${msg.id}#${(handleSeq++).toString(36)}`;
-      this.handles.set(msg.handle, msg);
-      msg.state = MessageState.InFlight;
-      msg.deadline = now + visibilityTimeout * 1000;
+      core.receiveOne(msg, now, visibilityTimeout);
       this.inFlightCount += 1;
       out.push(msg);
     }
     for (const msg of out) {
-      if (visibilityTimeout > 0) this.deadlines.push(msg);
+      if (visibilityTimeout > 0) core.deadlines.push(msg);
     }
     const journal = this.deps.journal;
     if (visibilityTimeout === 0) {
@@ -181,59 +170,30 @@ export class Queue implements MessageQueue {
         this.inFlightCount -= 1;
         this.makeVisible(msg, true);
       }
-      if (out.length > 0) this.scheduleWake();
-    } else if (out.length > 0) this.arm();
+      if (out.length > 0) core.scheduleWake();
+    } else if (out.length > 0) core.arm();
     if (journal !== undefined) for (const msg of out) journal.update(msg);
     return out;
   }
 
-  /**
-   * Receive, or wait up to `waitMs` for a message to arrive. `onCancel` lets the
-   * caller give up (client went away) so no message is handed to nobody.
-   */
   receiveOrWait(max: number, visibilityTimeout: number, waitMs: number, onCancel?: (cancel: () => void) => void): StoredMessage[] | Promise<StoredMessage[]> {
-    const now = this.receive(max, visibilityTimeout);
-    if (now.length > 0 || waitMs <= 0 || this.closed) return now;
-    return new Promise((resolve) => {
-      let timer: Timer | undefined;
-      const waiter: Waiter = {
-        max,
-        visibilityTimeout,
-        done: false,
-        finish: (messages) => {
-          if (waiter.done) return;
-          waiter.done = true;
-          this.activeWaiters -= 1;
-          timer?.cancel();
-          resolve(messages);
-        },
-      };
-      this.activeWaiters += 1;
-      this.waiters.push(waiter);
-      timer = this.deps.clock.setTimer(() => {
-        waiter.finish([]);
-        this.compactWaiters();
-      }, waitMs);
-      onCancel?.(() => {
-        waiter.finish([]);
-        this.compactWaiters();
-      });
-    });
+    return this.core.receiveOrWait(max, visibilityTimeout, waitMs, onCancel);
   }
 
   /** Delete by receipt handle. A stale handle of a message received again since is a no-op (as in SQS). */
   deleteByHandle(handle: string): void {
-    const msg = this.handles.get(handle);
+    const core = this.core;
+    const msg = core.handles.get(handle);
     if (msg === undefined) return;
-    this.handles.delete(handle);
+    core.handles.delete(handle);
     if (msg.state === MessageState.InFlight) {
       this.inFlightCount -= 1;
-      this.deadlines.remove(msg);
+      core.deadlines.remove(msg);
     } else if (msg.state === MessageState.Visible) {
       this.visibleCount -= 1; // stays in the deque until reached, then skipped
-      this.deadlines.remove(msg);
+      core.deadlines.remove(msg);
     }
-    this.release(msg);
+    core.release(msg);
     msg.state = MessageState.Gone;
     msg.handle = undefined;
     if (this.deps.journal !== undefined) this.deps.journal.remove(msg);
@@ -241,17 +201,18 @@ export class Queue implements MessageQueue {
 
   /** Change the visibility timeout of an in-flight message, counted from now. Throws MessageNotInflight. */
   changeVisibility(handle: string, visibilityTimeout: number): void {
-    const msg = this.handles.get(handle);
+    const core = this.core;
+    const msg = core.handles.get(handle);
     if (msg === undefined || msg.state !== MessageState.InFlight) throw messageNotInflight();
     if (visibilityTimeout === 0) {
-      this.deadlines.remove(msg);
+      core.deadlines.remove(msg);
       this.inFlightCount -= 1;
       this.makeVisible(msg, true);
-      this.scheduleWake();
+      core.scheduleWake();
     } else {
       msg.deadline = this.deps.clock.now() + visibilityTimeout * 1000;
-      this.deadlines.update(msg);
-      this.arm();
+      core.deadlines.update(msg);
+      core.arm();
     }
     if (this.deps.journal !== undefined) this.deps.journal.update(msg);
   }
@@ -264,25 +225,22 @@ export class Queue implements MessageQueue {
       if (msg === undefined) break;
       if (msg.state !== MessageState.Visible) continue;
       this.visibleCount -= 1;
-      this.deadlines.remove(msg);
+      this.core.deadlines.remove(msg);
       if (msg.sentAt > expireBefore) out.push(msg);
-      this.drop(msg);
+      this.core.drop(msg);
       if (this.deps.journal !== undefined) this.deps.journal.remove(msg);
     }
     return out;
   }
 
   purge(): void {
-    for (const msg of this.handles.values()) msg.state = MessageState.Gone;
+    const core = this.core;
+    for (const msg of core.handles.values()) msg.state = MessageState.Gone;
     this.visible.clear();
-    this.deadlines.clear();
-    this.handles.clear();
+    core.clearDeadlines();
+    core.handles.clear();
     this.visibleCount = this.inFlightCount = this.delayedCount = 0;
-    this.deps.held.bytes -= this.heldBytes;
-    this.heldBytes = 0;
-    this.timer?.cancel();
-    this.timer = undefined;
-    this.timerAt = Infinity;
+    core.releaseAll();
   }
 
   /** Drop expired messages at the head of the visible deque (for accurate counts). */
@@ -293,7 +251,8 @@ export class Queue implements MessageQueue {
       this.visible.shift();
       if (head.state === MessageState.Visible) {
         this.visibleCount -= 1;
-        this.drop(head);
+        this.core.drop(head);
+        if (this.deps.journal !== undefined) this.deps.journal.remove(head);
       }
     }
   }
@@ -304,19 +263,15 @@ export class Queue implements MessageQueue {
    * from the recorded times (past ones fire at once).
    */
   restore(messages: StoredMessage[]): void {
+    const core = this.core;
     const visible: StoredMessage[] = [];
     for (const msg of messages) {
-      this.heldBytes += msg.size;
-      this.deps.held.bytes += msg.size;
-      if (msg.handle !== undefined) {
-        this.handles.set(msg.handle, msg);
-        const seq = parseInt(msg.handle.slice(msg.handle.indexOf('#') + 1), 36);
-        if (seq >= handleSeq) handleSeq = seq + 1; // never issue a handle this message had before
-      }
+      core.hold(msg);
+      core.restoreHandle(msg);
       if (msg.state === MessageState.Delayed || msg.state === MessageState.InFlight) {
         if (msg.state === MessageState.Delayed) this.delayedCount += 1;
         else this.inFlightCount += 1;
-        this.deadlines.push(msg);
+        core.deadlines.push(msg);
       } else {
         msg.state = MessageState.Visible;
         visible.push(msg);
@@ -325,7 +280,7 @@ export class Queue implements MessageQueue {
     // In send order, so retention expires from the deque's head.
     visible.sort((a, b) => a.sentAt - b.sentAt);
     for (const msg of visible) this.makeVisible(msg);
-    this.arm();
+    core.arm();
   }
 
   /** Every message held (for snapshots): the visible ones in order, then delayed and in flight. */
@@ -333,15 +288,14 @@ export class Queue implements MessageQueue {
     this.visible.forEach((msg) => {
       if (msg.state === MessageState.Visible) fn(msg);
     });
-    this.deadlines.forEach((msg) => {
+    this.core.deadlines.forEach((msg) => {
       if (msg.state === MessageState.Delayed || msg.state === MessageState.InFlight) fn(msg);
     });
   }
 
   /** Answer every waiting long poll with no messages and stop the timer (queue deleted or server closing). */
   close(): void {
-    this.closed = true;
-    for (let w = this.waiters.shift(); w !== undefined; w = this.waiters.shift()) w.finish([]);
+    this.core.close();
     this.purge();
   }
 
@@ -357,89 +311,44 @@ export class Queue implements MessageQueue {
     this.visible.push(msg);
     if (outOfOrder) {
       msg.deadline = msg.sentAt + this.settings.messageRetentionPeriod * 1000;
-      this.deadlines.push(msg);
-      this.arm();
+      this.core.deadlines.push(msg);
+      this.core.arm();
     }
   }
 
-  private drop(msg: StoredMessage): void {
-    if (msg.handle !== undefined) this.handles.delete(msg.handle);
-    this.release(msg);
-    msg.state = MessageState.Gone;
-  }
-
-  private release(msg: StoredMessage): void {
-    this.heldBytes -= msg.size;
-    this.deps.held.bytes -= msg.size;
-  }
-
-  /** Keep the one timer aligned with the earliest deadline. */
-  private arm(): void {
-    const top = this.deadlines.peek();
-    if (top === undefined || top.deadline >= this.timerAt) return;
-    this.timer?.cancel();
-    this.timerAt = top.deadline;
-    this.timer = this.deps.clock.setTimer(() => this.onDeadline(), Math.max(0, top.deadline - this.deps.clock.now()));
-  }
-
-  private onDeadline(): void {
-    this.timer = undefined;
-    this.timerAt = Infinity;
+  /** The core's timer fired: delays and visibility timeouts that ended, retention that passed. */
+  onDeadline(): void {
+    const core = this.core;
     const now = this.deps.clock.now();
     const expireBefore = now - this.settings.messageRetentionPeriod * 1000;
     let woke = false;
     // At most DEADLINE_BATCH messages per turn: the rest are handled on the next turn (arm() fires again at once).
     let budget = DEADLINE_BATCH;
-    for (let top = this.deadlines.peek(); top !== undefined && top.deadline <= now && budget-- > 0; top = this.deadlines.peek()) {
-      this.deadlines.pop();
+    for (let top = core.deadlines.peek(); top !== undefined && top.deadline <= now && budget-- > 0; top = core.deadlines.peek()) {
+      core.deadlines.pop();
       if (top.state === MessageState.Visible) {
         // A retention watch: drop it, or watch again if the retention period grew.
         if (top.sentAt <= expireBefore) {
           this.visibleCount -= 1;
-          this.drop(top);
+          core.drop(top);
+          if (this.deps.journal !== undefined) this.deps.journal.remove(top);
         } else {
           top.deadline = top.sentAt + this.settings.messageRetentionPeriod * 1000;
-          this.deadlines.push(top);
+          core.deadlines.push(top);
         }
         continue;
       }
       if (top.state === MessageState.InFlight) this.inFlightCount -= 1;
       else this.delayedCount -= 1;
-      if (top.sentAt <= expireBefore) this.drop(top);
-      else {
+      if (top.sentAt <= expireBefore) {
+        core.drop(top);
+        if (this.deps.journal !== undefined) this.deps.journal.remove(top);
+      } else {
         this.makeVisible(top, true);
         woke = true;
       }
     }
-    if (woke) this.wake();
-    this.arm();
-  }
-
-  private scheduleWake(): void {
-    if (this.wakeScheduled || this.activeWaiters === 0) return;
-    this.wakeScheduled = true;
-    queueMicrotask(() => {
-      this.wakeScheduled = false;
-      this.wake();
-    });
-  }
-
-  /** Hand visible messages to waiting long polls, oldest waiter first. */
-  private wake(): void {
-    while (this.activeWaiters > 0 && this.visibleCount > 0) {
-      const waiter = this.waiters.shift();
-      if (waiter === undefined) break;
-      if (waiter.done) continue;
-      const messages = this.receive(waiter.max, waiter.visibilityTimeout);
-      if (messages.length === 0) {
-        this.waiters.unshift(waiter);
-        break;
-      }
-      waiter.finish(messages);
-    }
-  }
-
-  private compactWaiters(): void {
-    if (this.waiters.length > 2 * this.activeWaiters + 32) this.waiters.removeWhere((w) => w.done);
+    if (woke) core.wake();
+    core.arm();
   }
 }

@@ -38,7 +38,7 @@ export class QueueStore {
     this.region = options.region ?? 'us-east-1';
     this.limits = options.limits ?? DEFAULT_LIMITS;
     this.journal = options.journal;
-    this.moves = new MoveTasks({ clock: this.clock, byArn: (arn) => this.byArn(arn), sourcesOf: (arn) => this.sourcesOf(arn) });
+    this.moves = new MoveTasks({ clock: this.clock, byArn: (arn) => this.byArn(arn), sourcesOf: (arn) => this.sourcesOf(arn), journal: this.journal });
   }
 
   /** Queues whose RedrivePolicy names `arn` as their dead-letter queue. */

@@ -13,39 +13,18 @@
  *
  * SQSDEMO_KILL_ROUNDS=30 (and SQSDEMO_KILL_SEED) for a longer run.
  */
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import {
-  CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, GetQueueUrlCommand, ReceiveMessageCommand, SendMessageBatchCommand, SQSClient,
-} from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, ReceiveMessageCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import fc from 'fast-check';
-import { spawnSqsdemo, type SqsdemoProcess } from '../helpers/cli.js';
+import { FSYNC, ROUNDS, SEED, client, dataDir, deleteSome, inFlightBack, quiet as quietWhile, killAndRestart, start as startOn, untilUnderWay, type Deletes, type Held } from './kill9-harness.js';
 
-const SEED = Number(process.env.SQSDEMO_KILL_SEED ?? 16);
-const ROUNDS = Number(process.env.SQSDEMO_KILL_ROUNDS ?? 2);
-const FSYNC = process.env.SQSDEMO_KILL_FSYNC ?? 'batch';
-const dir = mkdtempSync(join(tmpdir(), 'sqsdemo-kill9-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const dir = dataDir('sqsdemo-kill9-');
+const start = () => startOn(dir);
 
-function client(endpoint: string): SQSClient {
-  return new SQSClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 });
-}
-
-async function start(): Promise<{ proc: SqsdemoProcess; url: string }> {
-  const proc = spawnSqsdemo(['sqs', '--port', '0', '--data-dir', dir, '--fsync', FSYNC, '--compact-bytes', '65536'], { timeoutMs: 120_000 });
-  const [, url = ''] = await proc.waitFor(/listening on (http:\/\/\S+)/, 30_000);
-  return { proc, url };
-}
-
-interface Knowledge {
+interface Knowledge extends Deletes {
   /** Acknowledged sends: message id -> body. */
   readonly sent: Map<string, string>;
-  /** Deletes attempted (acknowledged or not) and acknowledged, by message id. */
-  readonly triedDelete: Set<string>;
-  readonly deleted: Set<string>;
   /** The highest receive count an acknowledged receive showed, by message id. */
   readonly receiveCount: Map<string, number>;
 }
@@ -55,13 +34,7 @@ interface Knowledge {
  * each has been seen (they cycle through the queue). `after` gets the counts these receives left.
  */
 async function everything(c: SQSClient, queueUrl: string, after: Map<string, number>): Promise<Map<string, number>> {
-  // Messages left in flight for 1 s before the kill come back on their recorded deadline.
-  for (let i = 0; ; i++) {
-    const { Attributes = {} } = await c.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['All'] }));
-    if (Attributes.ApproximateNumberOfMessagesNotVisible === '0') break;
-    assert.ok(i < 100, 'in-flight messages came back within 10 s');
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await inFlightBack(c, queueUrl);
   const { Attributes = {} } = await c.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
   const total = Number(Attributes.ApproximateNumberOfMessages);
   const seen = new Map<string, number>();
@@ -101,16 +74,8 @@ describe(`sqsdemo sqs --data-dir under kill -9 (seed ${SEED}, ${ROUNDS} kills, f
     for (let round = 0; round < ROUNDS; round++) {
       let stop = false;
       let n = 0;
-      const handles: { id: string; handle: string; until: number }[] = [];
-      const quiet = async (fn: () => Promise<void>): Promise<void> => {
-        while (!stop) {
-          try {
-            await fn();
-          } catch {
-            if (!stop) await new Promise((r) => setTimeout(r, 5)); // the kill: no answer, nothing learned
-          }
-        }
-      };
+      const handles: Held[] = [];
+      const quiet = (fn: () => Promise<void>): Promise<void> => quietWhile(() => stop, fn);
       const sender = (s: number) => quiet(async () => {
         const Entries = Array.from({ length: 10 }, (_, i) => ({ Id: `e${i}`, MessageBody: `r${round}-s${s}-${n++}` }));
         const out = await c.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries }));
@@ -128,37 +93,15 @@ describe(`sqsdemo sqs --data-dir under kill -9 (seed ${SEED}, ${ROUNDS} kills, f
           if (r === 0) handles.push({ id: m.MessageId!, handle: m.ReceiptHandle!, until: asked + 1_000 });
         }
       });
-      const deleter = () => quiet(async () => {
-        const batch = handles.splice(0, 10);
-        if (batch.length === 0) return void (await new Promise((r) => setTimeout(r, 2)));
-        const unique = [...new Map(batch.map((b) => [b.id, b])).values()];
-        for (const b of unique) k.triedDelete.add(b.id);
-        const out = await c.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: unique.map((b, i) => ({ Id: `d${i}`, ReceiptHandle: b.handle })) }));
-        const answered = Date.now();
-        for (const ok of out.Successful ?? []) {
-          const b = unique[Number(ok.Id!.slice(1))]!;
-          if (answered < b.until) k.deleted.add(b.id);
-        }
-      });
+      const deleter = () => quiet(() => deleteSome(c, queueUrl, handles, k));
       const loops = [sender(0), sender(1), receiver(0), receiver(1), deleter()];
-      // The kill lands at a seeded moment after the workload is under way (some sends and deletes
-      // acknowledged in this round), however slow the machine is: a kill before anything was
-      // acknowledged would prove nothing.
-      const sentBefore = k.sent.size;
-      const deletedBefore = k.deleted.size;
-      for (let waited = 0; k.sent.size - sentBefore < 20 || k.deleted.size - deletedBefore < 1; waited += 10) {
-        assert.ok(waited < 30_000, `round ${round}: the workload acknowledged ${k.sent.size - sentBefore} sends and ${k.deleted.size - deletedBefore} deletes in 30 s`);
-        await new Promise((r) => setTimeout(r, 10));
-      }
-      await new Promise((r) => setTimeout(r, kills[round]!));
-      proc.child.kill('SIGKILL');
-      const exit = await proc.exited;
-      stop = true;
-      await Promise.all(loops);
-      c.destroy();
-      assert.equal(exit.signal, 'SIGKILL', `round ${round} ended by the kill\n${exit.stderr}`);
-      ({ proc, url } = await start());
-      assert.doesNotMatch(proc.stderr, /Error|at .*\.ts:\d+/);
+      // The kill lands at a seeded moment after the workload is under way in this round.
+      await untilUnderWay(round, () => k.sent.size, () => k.deleted.size);
+      ({ proc, url } = await killAndRestart(dir, proc, round, kills[round]!, async () => {
+        stop = true;
+        await Promise.all(loops);
+        c.destroy();
+      }));
       c = client(url);
       queueUrl = (await c.send(new GetQueueUrlCommand({ QueueName: 'durable' }))).QueueUrl!;
       const t0 = Date.now();

@@ -23,9 +23,6 @@ export const createQueue: ActionHandler = (input, ctx) => {
   const fifoAttr = attrs.get('FifoQueue');
   if (fifoAttr !== undefined && fifoAttr !== 'true' && fifoAttr !== 'false') throw invalidAttributeValue('Invalid value for the parameter FifoQueue.');
   const fifo = fifoAttr === 'true';
-  if (fifo && ctx.store.journal !== undefined) {
-    throw invalidParameterValue('FIFO queues are not kept in a --data-dir yet: start sqsdemo sqs without --data-dir to use them.');
-  }
   if (fifo && !FIFO_QUEUE_NAME.test(name)) {
     throw invalidParameterValue('The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.');
   }

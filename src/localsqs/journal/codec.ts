@@ -1,10 +1,14 @@
 /**
- * The on-disk form shared by journal segments and snapshots (format 2): a file
+ * The on-disk form shared by journal segments and snapshots (format 3; format 2
+ * files are read too): a file
  * header `SQSJ | u8 version | 3 zero bytes`, then group frames, each
  * `u32le length | u32le CRC-32 of the payload | payload`, where the payload is
  * the records of one group write, each `u32le length | record`. A record is
  * UTF-8 JSON (it starts with '{'), or binary for the hot ones:
- *   put     0x00 | u32 n | n bytes of JSON {t:'m', q, m} | the body as-is (not escaped into JSON)
+ *   put     0x03 | u8 state | u16 flags | f64 deadline, firstReceiveAt, sentAt | u32 receiveCount, size |
+ *           strings (u32 n | n bytes): queue, id, md5OfBody, senderId, then each of PUT_OPTIONAL whose
+ *           flag bit is set (attributes as JSON) | the body as-is, to the record's end
+ *           (format 2's put, read only: 0x00 | u32 n | n bytes of JSON {t:'m', q, m} | the body)
  *   update  0x01 | u8 state | u8 has handle | f64 deadline | f64 firstReceiveAt | u32 receiveCount | u32 n | id (n bytes) | handle
  *   delete  0x02 | id
  * One CRC per group (not per record): a group is written by one write(), so it
@@ -15,12 +19,15 @@
  * clear error, never misread.
  *
  * Records as recovery reads them (`t` is the kind; m, u and d are binary on disk):
- *   q   {q: QueueRecord}            queue created or changed (whole record)
+ *   q   {q: QueueRecord, seq?}      queue created or changed (whole record; FIFO: its last SequenceNumber)
  *   qd  {n}                         queue deleted
  *   m   {q, m: message}             message sent / dead-lettered into queue q (whole record)
  *   u   {id, s, d, r, f, h}         message received / visibility changed (its mutable fields)
  *   d   {id}                        message deleted
  *   p   {n}                         queue purged
+ *   dd  {n, k, at, id, s}           FIFO: deduplication id k of queue n remembered from at (the send's id and SequenceNumber)
+ *   ra  {n, a, at, ids, h}          FIFO: receive attempt a returned messages ids with handles h
+ *   mt  {task}                      a move task started or changed (whole task)
  *   end {queues, messages}          last record of a complete snapshot
  * A message is written with every field of StoredMessage but its heap position
  * (MESSAGE_FIELDS; a spec fails when StoredMessage has a field not listed), its
@@ -28,11 +35,14 @@
  */
 import * as zlib from 'node:zlib';
 import type { StoredMessage } from '../message.js';
+import type { MoveTask } from '../move-tasks.js';
 import type { MessageQueue } from '../queue.js';
 
 import { ExitCode, SqsdemoError } from '../../errors.js';
 
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
+/** Formats read: 2 (puts as JSON) and 3 (puts binary, FIFO state); files are written in FORMAT_VERSION. */
+export const READS: readonly number[] = [2, 3];
 /** `SQSJ`, the format version, 3 zero bytes: the first bytes of every segment and snapshot. */
 export const FILE_HEADER = Buffer.from([0x53, 0x51, 0x53, 0x4a, FORMAT_VERSION, 0, 0, 0]);
 /** A group frame's header: u32 length + u32 CRC-32. */
@@ -82,12 +92,34 @@ const KIND_JSON = 0;
 const KIND_PUT = 1;
 const KIND_UPDATE = 2;
 const KIND_DELETE = 3;
+/** A put whose message was deleted later in the same group: not written (see RecordBuffer.remove). */
+const KIND_PUT_DROPPED = 4;
 /** First byte of a binary record (JSON records start with '{'). */
-const TAG_PUT = 0;
+const TAG_PUT_JSON = 0; // format 2's put (read, never written)
 const TAG_UPDATE = 1;
 const TAG_DELETE = 2;
-/** The most bytes a record's own header takes past RECORD_HEADER (an update's: tag, state, has-handle, 2 x f64, 2 x u32). */
-const MAX_RECORD_EXTRA = 27;
+const TAG_PUT = 3;
+/** A put's fixed part: tag, state, u16 flags, deadline, firstReceiveAt, sentAt (f64), receiveCount, size (u32). */
+const PUT_FIXED = 36;
+/** A put's strings: 4 always there, then the optional ones in this order (bit i of its flags: PUT_OPTIONAL[i] is present). */
+const PUT_OPTIONAL = ['handle', 'deadLetterSourceArn', 'groupId', 'dedupId', 'sequenceNumber', 'attributes', 'md5OfAttributes', 'systemAttributes', 'md5OfSystemAttributes'] as const;
+/** The most bytes a record's own header takes past RECORD_HEADER (a put's: its fixed part and a u32 length per string). */
+const MAX_RECORD_EXTRA = PUT_FIXED + 4 * (4 + PUT_OPTIONAL.length);
+
+/** Little-endian u32 into `out` at `at`, without Buffer's argument checks (the value is a valid u32). */
+function u32(out: Buffer, at: number, value: number): void {
+  out[at] = value;
+  out[at + 1] = value >>> 8;
+  out[at + 2] = value >>> 16;
+  out[at + 3] = value >>> 24;
+}
+
+/** A string as u32 byte length | UTF-8 at `at`; returns where it ends. */
+function putStr(out: Buffer, at: number, value: string): number {
+  const n = writeUtf8(out, value, at + 4);
+  u32(out, at, n);
+  return at + 4 + n;
+}
 
 /**
  * Records waiting for a group write, kept compact (no JSON for updates and
@@ -100,8 +132,14 @@ export class RecordBuffer {
   private readonly strs: string[] = [];
   /** A put's body, an update's receipt handle. */
   private readonly extras: (string | undefined)[] = [];
-  /** An update's state, deadline, receiveCount, firstReceiveAt. */
+  /** An update's or put's state, deadline, receiveCount, firstReceiveAt (as they were when appended). */
   private readonly nums: number[] = [];
+  /** A put's message (its fields that never change are read when it is written). */
+  private readonly msgs: StoredMessage[] = [];
+  /** A put's fields that may change, as they were when appended: handle, deadLetterSourceArn, sequenceNumber; and its attributes as JSON. */
+  private readonly putStrs: (string | undefined)[] = [];
+  /** Where each message put in this group has its put record (kinds index). */
+  private readonly putAt = new Map<StoredMessage, number>();
   /** UTF-16 units of every string held. */
   chars = 0;
 
@@ -114,7 +152,18 @@ export class RecordBuffer {
   }
 
   put(queueName: string, msg: StoredMessage): void {
-    this.add(KIND_PUT, encode.put(queueName, msg), msg.body);
+    const attrs = msg.attributes === undefined ? undefined : JSON.stringify(msg.attributes);
+    const sys = msg.systemAttributes === undefined ? undefined : JSON.stringify(msg.systemAttributes);
+    this.add(KIND_PUT, queueName, msg.body);
+    // Not a FIFO message's: its put carries a SequenceNumber the queue's numbering must not go below.
+    if (msg.sequenceNumber === undefined) this.putAt.set(msg, this.kinds.length - 1);
+    this.msgs.push(msg);
+    this.nums.push(msg.state, msg.deadline, msg.receiveCount, msg.firstReceiveAt);
+    const { handle, deadLetterSourceArn, sequenceNumber } = msg;
+    this.putStrs.push(handle, deadLetterSourceArn, sequenceNumber, attrs, sys);
+    this.chars += msg.id.length + msg.md5OfBody.length + msg.senderId.length + (handle?.length ?? 0) + (deadLetterSourceArn?.length ?? 0) +
+      (msg.groupId?.length ?? 0) + (msg.dedupId?.length ?? 0) + (sequenceNumber?.length ?? 0) + (attrs?.length ?? 0) + (msg.md5OfAttributes?.length ?? 0) +
+      (sys?.length ?? 0) + (msg.md5OfSystemAttributes?.length ?? 0);
   }
 
   update(msg: StoredMessage): void {
@@ -122,7 +171,20 @@ export class RecordBuffer {
     this.nums.push(msg.state, msg.deadline, msg.receiveCount, msg.firstReceiveAt);
   }
 
+  /**
+   * A delete. When the message was put in this same group, its put is not written: a group is
+   * written whole or not at all, and the delete (still written: the message may be held elsewhere
+   * from an earlier group, e.g. before it was dead-lettered) leaves the same state either way. A
+   * message sent and deleted within one group write (10 ms with --fsync never) costs a few bytes,
+   * not its body. (FIFO messages' puts are always written: their SequenceNumber keeps numbering up.)
+   */
   remove(msg: StoredMessage): void {
+    const at = this.putAt.get(msg);
+    if (at !== undefined) {
+      this.kinds[at] = KIND_PUT_DROPPED;
+      this.chars -= this.strs[at]!.length + this.extras[at]!.length;
+      this.putAt.delete(msg);
+    }
     this.add(KIND_DELETE, msg.id, undefined);
   }
 
@@ -133,11 +195,12 @@ export class RecordBuffer {
 
   /** Write every record into `out` at `at` (room: room()) as group frames, a new frame once one holds GROUP_CHARS; returns the bytes written. */
   writeTo(out: Buffer, at: number): number {
-    const { kinds, strs, extras, nums } = this;
+    const { kinds, strs, extras, nums, msgs, putStrs } = this;
     let frame = at;
     let pos = frame + FRAME_HEADER;
     let chars = 0;
     let n = 0;
+    let m = 0;
     for (let i = 0; i < kinds.length; i++) {
       const str = strs[i]!;
       const extra = extras[i];
@@ -147,11 +210,41 @@ export class RecordBuffer {
         case KIND_JSON:
           end = start + writeUtf8(out, str, start);
           break;
+        case KIND_PUT_DROPPED:
+          m += 1;
+          n += 4;
+          continue;
         case KIND_PUT: {
+          const msg = msgs[m]!;
+          const p = m * 5;
+          m += 1;
           out[start] = TAG_PUT;
-          const len = writeUtf8(out, str, start + 5);
-          out.writeUInt32LE(len, start + 1);
-          end = start + 5 + len + writeUtf8(out, extra!, start + 5 + len);
+          out[start + 1] = nums[n]!;
+          out.writeDoubleLE(nums[n + 1]!, start + 4);
+          out.writeDoubleLE(nums[n + 3]!, start + 12);
+          out.writeDoubleLE(msg.sentAt, start + 20);
+          u32(out, start + 28, nums[n + 2]!);
+          u32(out, start + 32, msg.size);
+          n += 4;
+          let q = putStr(out, start + PUT_FIXED, str);
+          q = putStr(out, q, msg.id);
+          q = putStr(out, q, msg.md5OfBody);
+          q = putStr(out, q, msg.senderId);
+          // The optional strings in PUT_OPTIONAL's order, each present when its flag bit is set (no array per put).
+          let flags = 0;
+          let v: string | undefined;
+          if ((v = putStrs[p]) !== undefined) { flags |= 1; q = putStr(out, q, v); }
+          if ((v = putStrs[p + 1]) !== undefined) { flags |= 2; q = putStr(out, q, v); }
+          if ((v = msg.groupId) !== undefined) { flags |= 4; q = putStr(out, q, v); }
+          if ((v = msg.dedupId) !== undefined) { flags |= 8; q = putStr(out, q, v); }
+          if ((v = putStrs[p + 2]) !== undefined) { flags |= 16; q = putStr(out, q, v); }
+          if ((v = putStrs[p + 3]) !== undefined) { flags |= 32; q = putStr(out, q, v); }
+          if ((v = msg.md5OfAttributes) !== undefined) { flags |= 64; q = putStr(out, q, v); }
+          if ((v = putStrs[p + 4]) !== undefined) { flags |= 128; q = putStr(out, q, v); }
+          if ((v = msg.md5OfSystemAttributes) !== undefined) { flags |= 256; q = putStr(out, q, v); }
+          out[start + 2] = flags;
+          out[start + 3] = flags >>> 8;
+          end = q + writeUtf8(out, extra!, q);
           break;
         }
         case KIND_UPDATE: {
@@ -160,10 +253,10 @@ export class RecordBuffer {
           out[start + 2] = extra === undefined ? 0 : 1;
           out.writeDoubleLE(nums[n + 1]!, start + 3);
           out.writeDoubleLE(nums[n + 3]!, start + 11);
-          out.writeUInt32LE(nums[n + 2]!, start + 19);
+          u32(out, start + 19, nums[n + 2]!);
           n += 4;
           const idLen = writeUtf8(out, str, start + 27);
-          out.writeUInt32LE(idLen, start + 23);
+          u32(out, start + 23, idLen);
           end = start + 27 + idLen + (extra === undefined ? 0 : writeUtf8(out, extra, start + 27 + idLen));
           break;
         }
@@ -171,7 +264,7 @@ export class RecordBuffer {
           out[start] = TAG_DELETE;
           end = start + 1 + writeUtf8(out, str, start + 1);
       }
-      out.writeUInt32LE(end - start, pos);
+      u32(out, pos, end - start);
       pos = end;
       chars += str.length + (extra === undefined ? 0 : extra.length);
       if (chars >= GROUP_CHARS && i + 1 < kinds.length) {
@@ -205,6 +298,36 @@ function closeFrame(out: Buffer, frame: number, end: number): void {
   out.writeUInt32LE(crc32(out.subarray(frame + FRAME_HEADER, end)), frame + 4);
 }
 
+/** A binary put (TAG_PUT) from buf[start, end), as the record recovery reads; undefined when its parts do not fit. */
+function decodePut(buf: Buffer, start: number, end: number): JournalRecord | undefined {
+  if (end - start < PUT_FIXED) return undefined;
+  let q = start + PUT_FIXED;
+  const next = (): string | undefined => {
+    if (end - q < 4) return undefined;
+    const n = buf.readUInt32LE(q);
+    if (n > end - q - 4) return undefined;
+    q += 4 + n;
+    return buf.toString('utf8', q - n, q);
+  };
+  const queue = next(), id = next(), md5OfBody = next(), senderId = next();
+  if (queue === undefined || id === undefined || md5OfBody === undefined || senderId === undefined) return undefined;
+  const m: Record<string, unknown> = {
+    id, state: buf[start + 1], deadline: buf.readDoubleLE(start + 4), receiveCount: buf.readUInt32LE(start + 28), firstReceiveAt: buf.readDoubleLE(start + 12),
+    md5OfBody, sentAt: buf.readDoubleLE(start + 20), senderId, size: buf.readUInt32LE(start + 32),
+  };
+  const flags = buf.readUInt16LE(start + 2);
+  if (flags >>> PUT_OPTIONAL.length !== 0) return undefined;
+  for (let i = 0; i < PUT_OPTIONAL.length; i++) {
+    if ((flags & (1 << i)) === 0) continue;
+    const value = next();
+    if (value === undefined) return undefined;
+    const key = PUT_OPTIONAL[i]!;
+    m[key] = key === 'attributes' || key === 'systemAttributes' ? JSON.parse(value) as unknown : value;
+  }
+  m.body = buf.toString('utf8', q, end);
+  return { t: 'm', q: queue, m };
+}
+
 /** A record as recovery reads it: its JSON, and for a put its body. */
 export function parseRecord(json: string, body?: string): JournalRecord {
   const record = JSON.parse(json) as JournalRecord;
@@ -221,11 +344,13 @@ export function parseRecord(json: string, body?: string): JournalRecord {
  * Throws for a file of another format: refused, never misread.
  */
 export function checkHeader(head: Buffer, size: number, file: string): 'ok' | 'torn' {
-  if (head.length >= FILE_HEADER.length && head.subarray(0, FILE_HEADER.length).equals(FILE_HEADER)) return 'ok';
-  if (head.length < FILE_HEADER.length && head.equals(FILE_HEADER.subarray(0, head.length))) return 'torn';
+  const same = (len: number): boolean => head.subarray(0, 4).equals(FILE_HEADER.subarray(0, Math.min(4, len))) &&
+    (len <= 4 || READS.includes(head[4]!)) && (len <= 5 || head.subarray(5, len).equals(FILE_HEADER.subarray(5, len)));
+  if (head.length >= FILE_HEADER.length && same(FILE_HEADER.length)) return 'ok';
+  if (head.length < FILE_HEADER.length && same(head.length)) return 'torn';
   const hint = 'start with an empty --data-dir (or move this one aside); this sqsdemo cannot read files of another journal format';
-  if (head.length >= 5 && head.subarray(0, 4).equals(FILE_HEADER.subarray(0, 4)) && head[4] !== FORMAT_VERSION) {
-    throw new SqsdemoError(`${file} is journal format ${head[4]}; this sqsdemo reads format ${FORMAT_VERSION}`, 'E_DATA_DIR', ExitCode.Usage, hint);
+  if (head.length >= 5 && head.subarray(0, 4).equals(FILE_HEADER.subarray(0, 4)) && !READS.includes(head[4]!)) {
+    throw new SqsdemoError(`${file} is journal format ${head[4]}; this sqsdemo reads formats ${READS.join(' and ')}`, 'E_DATA_DIR', ExitCode.Usage, hint);
   }
   // Format 1 had no header: it began with a frame u32 length | u32 CRC | '{'.
   if (head.length >= FRAME_HEADER && size > FRAME_HEADER && head.readUInt32LE(0) > 0 && head.readUInt32LE(0) <= size - FRAME_HEADER) {
@@ -244,13 +369,29 @@ export interface QueueRecord {
   readonly tags: [string, string][];
 }
 
+/** A move task as recorded (undefined fields left out). */
+export type MoveTaskRecord = Omit<MoveTask, 'status' | 'moved' | 'failureReason' | 'destinationArn' | 'rate'> & {
+  readonly status: MoveTask['status'];
+  readonly moved: number;
+  readonly failureReason?: string;
+  readonly destinationArn?: string;
+  readonly rate?: number;
+};
+
+export function moveTaskRecord(task: MoveTask): MoveTaskRecord {
+  return JSON.parse(JSON.stringify(task)) as MoveTaskRecord;
+}
+
 export type JournalRecord =
-  | { readonly t: 'q'; readonly q: QueueRecord }
+  | { readonly t: 'q'; readonly q: QueueRecord; readonly seq?: number }
   | { readonly t: 'qd'; readonly n: string }
   | { readonly t: 'm'; readonly q: string; readonly m: Record<string, unknown> }
   | { readonly t: 'u'; readonly id: string; readonly s: number; readonly d: number; readonly r: number; readonly f: number; readonly h?: string }
   | { readonly t: 'd'; readonly id: string }
   | { readonly t: 'p'; readonly n: string }
+  | { readonly t: 'dd'; readonly n: string; readonly k: string; readonly at: number; readonly id: string; readonly s: string }
+  | { readonly t: 'ra'; readonly n: string; readonly a: string; readonly at: number; readonly ids: string[]; readonly h: string[] }
+  | { readonly t: 'mt'; readonly task: MoveTaskRecord }
   | { readonly t: 'end'; readonly queues: number; readonly messages: number };
 
 /** Maps (settings.other, tags) as {$map: [[k, v]]}; everything else as JSON has it. */
@@ -294,18 +435,17 @@ export const MESSAGE_FIELDS = [
   'handle', 'deadLetterSourceArn', 'groupId', 'dedupId', 'sequenceNumber', 'attributes', 'md5OfAttributes', 'systemAttributes', 'md5OfSystemAttributes',
 ] as const;
 
-const opt = (key: string, value: unknown): string => (value === undefined ? '' : `,"${key}":${JSON.stringify(value)}`);
-
 // The hot path builds JSON by hand around JSON.stringify of the parts (no intermediate objects).
 export const encode = {
-  queue: (queue: MessageQueue): string => JSON.stringify({ t: 'q', q: queueRecord(queue) }),
+  /** A FIFO queue's record carries its last SequenceNumber (`seq`): numbers never go back, even after its messages are gone. */
+  queue: (queue: MessageQueue): string => JSON.stringify(queue.fifo ? { t: 'q', q: queueRecord(queue), seq: queue.lastSequence } : { t: 'q', q: queueRecord(queue) }),
   queueDeleted: (name: string): string => `{"t":"qd","n":${JSON.stringify(name)}}`,
-  /** A message put, but its body (written beside it): every field of MESSAGE_FIELDS. */
-  put: (queueName: string, msg: StoredMessage): string =>
-    `{"t":"m","q":${JSON.stringify(queueName)},"m":{"id":${JSON.stringify(msg.id)},"state":${msg.state},"deadline":${msg.deadline},"receiveCount":${msg.receiveCount},"firstReceiveAt":${msg.firstReceiveAt},"md5OfBody":${JSON.stringify(msg.md5OfBody)},"sentAt":${msg.sentAt},"senderId":${JSON.stringify(msg.senderId)},"size":${msg.size}${
-      opt('handle', msg.handle)}${opt('deadLetterSourceArn', msg.deadLetterSourceArn)}${opt('groupId', msg.groupId)}${opt('dedupId', msg.dedupId)}${opt('sequenceNumber', msg.sequenceNumber)}${
-      opt('attributes', msg.attributes)}${opt('md5OfAttributes', msg.md5OfAttributes)}${opt('systemAttributes', msg.systemAttributes)}${opt('md5OfSystemAttributes', msg.md5OfSystemAttributes)}}}`,
   purge: (name: string): string => `{"t":"p","n":${JSON.stringify(name)}}`,
+  dedup: (name: string, key: string, at: number, id: string, sequenceNumber: string): string =>
+    `{"t":"dd","n":${JSON.stringify(name)},"k":${JSON.stringify(key)},"at":${at},"id":${JSON.stringify(id)},"s":${JSON.stringify(sequenceNumber)}}`,
+  attempt: (name: string, attemptId: string, at: number, ids: readonly string[], handles: readonly string[]): string =>
+    JSON.stringify({ t: 'ra', n: name, a: attemptId, at, ids, h: handles }),
+  moveTask: (task: MoveTask): string => JSON.stringify({ t: 'mt', task: moveTaskRecord(task) }),
   end: (queues: number, messages: number): string => `{"t":"end","queues":${queues},"messages":${messages}}`,
 };
 
@@ -341,6 +481,10 @@ export function decodeFrames(buf: Buffer, onRecord: (record: JournalRecord) => v
       try {
         const tag = buf[start];
         if (tag === TAG_PUT) {
+          const put = decodePut(buf, start, start + rlen);
+          if (put === undefined) return { used: off, partial: false, problem: 'put record does not fit its record' };
+          record = put;
+        } else if (tag === TAG_PUT_JSON) {
           const n = rlen >= 5 ? buf.readUInt32LE(start + 1) : -1;
           if (n < 0 || n > rlen - 5) return { used: off, partial: false, problem: 'put record length does not fit its record' };
           record = parseRecord(buf.toString('utf8', start + 5, start + 5 + n), buf.toString('utf8', start + 5 + n, start + rlen));

@@ -6,6 +6,7 @@
  * written gives the same state (see image.ts).
  */
 import type { StoredMessage } from '../message.js';
+import type { MoveTask } from '../move-tasks.js';
 import type { MessageQueue } from '../queue.js';
 
 export interface Journal {
@@ -19,6 +20,12 @@ export interface Journal {
   /** A message was deleted. */
   remove(msg: StoredMessage): void;
   purge(queueName: string): void;
+  /** FIFO: a send was accepted; its deduplication id (key in the queue's scope) is remembered from `at`. */
+  dedup(queueName: string, key: string, at: number, id: string, sequenceNumber: string): void;
+  /** FIFO: a receive with a ReceiveRequestAttemptId returned these messages (replayed on a retry within 5 minutes). */
+  attempt(queueName: string, attemptId: string, at: number, messages: readonly StoredMessage[]): void;
+  /** A message move task started or changed (progress, status): the whole task. */
+  moveTask(task: MoveTask): void;
   /**
    * Resolves once every change recorded so far is as durable as the fsync mode
    * promises; undefined when it already is (nothing to wait for). Rejects when

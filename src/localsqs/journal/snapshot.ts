@@ -10,6 +10,7 @@
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { MessageState, type StoredMessage } from '../message.js';
+import { FifoQueue } from '../fifo-queue.js';
 import { Queue } from '../queue.js';
 import type { QueueStore } from '../store.js';
 import { FILE_HEADER, GROUP_CHARS, RecordBuffer, encode } from './codec.js';
@@ -18,17 +19,32 @@ import { snapshotPath } from './files.js';
 const WRITE_BYTES = 4 * 1_048_576;
 
 export interface Collected {
-  readonly queues: { readonly name: string; readonly json: string; readonly messages: StoredMessage[] }[];
+  readonly queues: {
+    readonly name: string;
+    readonly json: string;
+    readonly messages: StoredMessage[];
+    /** FIFO: its remembered deduplication ids and receive attempts, as records. */
+    readonly fifo: string[];
+  }[];
+  /** Move tasks, as records. */
+  readonly tasks: string[];
 }
 
-/** The store's queues (as records) and references to their messages, synchronously. */
+/** The store's queues (as records), references to their messages, FIFO memory and move tasks, synchronously. */
 export function collect(store: QueueStore): Collected {
   return {
     queues: store.list().map((queue) => {
       const messages: StoredMessage[] = [];
-      if (queue instanceof Queue) queue.forEachMessage((m) => messages.push(m)); // FIFO queues are refused with a data dir
-      return { name: queue.name, json: encode.queue(queue), messages };
+      const fifo: string[] = [];
+      if (queue instanceof Queue) queue.forEachMessage((m) => messages.push(m));
+      if (queue instanceof FifoQueue) {
+        queue.forEachMessage((m) => messages.push(m));
+        queue.forEachDedup((key, at, send) => fifo.push(encode.dedup(queue.name, key, at, send.id, send.sequenceNumber)));
+        queue.forEachAttempt((id, at, msgs, handles) => fifo.push(encode.attempt(queue.name, id, at, msgs.map((m) => m.id), handles)));
+      }
+      return { name: queue.name, json: encode.queue(queue), messages, fifo };
     }),
+    tasks: store.moves.all().map(encode.moveTask),
   };
 }
 
@@ -43,6 +59,15 @@ export function* snapshotRecords(collected: Collected, counted: { messages: numb
       out().put(queue.name, msg);
       yield;
     }
+    // After the messages: an attempt names messages, which must be there when it is read.
+    for (const json of queue.fifo) {
+      out().json(json);
+      yield;
+    }
+  }
+  for (const json of collected.tasks) {
+    out().json(json);
+    yield;
   }
   out().json(encode.end(collected.queues.length, counted.messages));
   yield;

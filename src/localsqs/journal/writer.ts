@@ -16,6 +16,7 @@
 import { closeSync, fdatasync, fstatSync, fsync, openSync, writeSync } from 'node:fs';
 import type { Clock, Timer } from '../../util/clock.js';
 import type { StoredMessage } from '../message.js';
+import type { MoveTask } from '../move-tasks.js';
 import type { MessageQueue } from '../queue.js';
 import { FILE_HEADER, RecordBuffer, encode } from './codec.js';
 import type { Journal } from './journal.js';
@@ -109,6 +110,11 @@ export class JournalWriter implements Journal {
     this.appended1();
   }
   purge(queueName: string): void { this.append(encode.purge(queueName)); }
+  dedup(queueName: string, key: string, at: number, id: string, sequenceNumber: string): void { this.append(encode.dedup(queueName, key, at, id, sequenceNumber)); }
+  attempt(queueName: string, attemptId: string, at: number, messages: readonly StoredMessage[]): void {
+    this.append(encode.attempt(queueName, attemptId, at, messages.map((m) => m.id), messages.map((m) => m.handle!)));
+  }
+  moveTask(task: MoveTask): void { this.append(encode.moveTask(task)); }
 
   durable(): Promise<void> | undefined {
     if (this.failed !== undefined) return Promise.reject(this.failed);

@@ -33,7 +33,7 @@ function open(dir: string, clock = new ManualClock(), fsync: FsyncMode = 'batch'
   return openDataDir({ dir, fsync, clock, limits: DEFAULT_LIMITS, ...(compactBytes !== undefined ? { compactBytes } : {}) });
 }
 
-/** A data dir with two queues and messages sent, received, changed and deleted; returns its one segment's path. */
+/** A data dir with two queues and a FIFO queue, messages sent, received, changed and deleted; returns its one segment's path. */
 async function populated(dir: string, clock: ManualClock): Promise<string> {
   const dd = await open(dir, clock);
   const { store } = dd;
@@ -44,6 +44,15 @@ async function populated(dir: string, clock: ManualClock): Promise<string> {
   await call(store, 'DeleteMessage', { QueueUrl: urlOf('a'), ReceiptHandle: got.Messages[0]!.ReceiptHandle });
   await call(store, 'ChangeMessageVisibility', { QueueUrl: urlOf('a'), ReceiptHandle: got.Messages[1]!.ReceiptHandle, VisibilityTimeout: 100 });
   await call(store, 'TagQueue', { QueueUrl: urlOf('b'), Tags: { u: '2' } });
+  // FIFO: groups, a duplicate, a receive attempt, a delete.
+  const f = urlOf('f.fifo');
+  await call(store, 'CreateQueue', { QueueName: 'f.fifo', Attributes: { FifoQueue: 'true', VisibilityTimeout: '30' } });
+  for (const [group, dedup] of [['g1', 'x'], ['g2', 'y'], ['g1', 'z'], ['g1', 'x']] as const) {
+    await call(store, 'SendMessage', { QueueUrl: f, MessageBody: `${group} ${dedup}`, MessageGroupId: group, MessageDeduplicationId: dedup });
+  }
+  const fifo = (await call(store, 'ReceiveMessage', { QueueUrl: f, MaxNumberOfMessages: 1, ReceiveRequestAttemptId: 'r1' })) as { Messages: { ReceiptHandle: string }[] };
+  await call(store, 'ReceiveMessage', { QueueUrl: f, MaxNumberOfMessages: 10, ReceiveRequestAttemptId: 'r2' });
+  await call(store, 'DeleteMessage', { QueueUrl: f, ReceiptHandle: fifo.Messages[0]!.ReceiptHandle });
   await dd.close();
   const seg = readdirSync(dir).filter((f) => f.startsWith('journal-'));
   assert.equal(seg.length, 1);
@@ -85,7 +94,8 @@ describe('data dir recovery', () => {
     const source = newDir();
     const segment = await populated(source, clock);
     const { records, ends, counts } = frames(segment);
-    assert.ok(records.length >= 12, `${records.length} records`);
+    assert.ok(records.length >= 24, `${records.length} records`);
+    assert.ok(['dd', 'ra'].every((t) => records.some((r) => r.t === t)), 'FIFO records among them');
     const size = statSync(segment).size;
     // Every frame boundary and its neighbours, plus random offsets (seeded).
     const offsets = new Set<number>([0, size]);
@@ -142,6 +152,41 @@ describe('data dir recovery', () => {
     }
   });
 
+  it('reads a data dir written in format 2 (puts as JSON beside their body), and goes on in format 3', async () => {
+    const clock = new ManualClock();
+    const dir = newDir();
+    (await import('node:fs')).mkdirSync(dir);
+    const queue = { name: 'old', arn: 'arn:aws:sqs:us-east-1:000000000000:old', createdAt: 1, lastModifiedAt: 1, settings: { visibilityTimeout: 30, messageRetentionPeriod: 345_600 }, tags: [] };
+    const put = (id: string, body: string): Buffer => {
+      const json = Buffer.from(JSON.stringify({ t: 'm', q: 'old', m: { id, state: 1, deadline: 0, receiveCount: 0, firstReceiveAt: 0, md5OfBody: 'md5', sentAt: clock.now(), senderId: 'AIDOLD', size: 100 } }));
+      const head = Buffer.alloc(5);
+      head[0] = 0x00; // format 2's put tag
+      head.writeUInt32LE(json.length, 1);
+      return Buffer.concat([head, json, Buffer.from(body)]);
+    };
+    const records = [Buffer.from(JSON.stringify({ t: 'q', q: queue })), put('m1', 'kept "as is" é'), put('m2', 'deleted'), Buffer.concat([Buffer.from([0x02]), Buffer.from('m2')])];
+    const payload = Buffer.concat(records.flatMap((r) => {
+      const len = Buffer.alloc(RECORD_HEADER);
+      len.writeUInt32LE(r.length);
+      return [len, r];
+    }));
+    const frame = Buffer.alloc(FRAME_HEADER);
+    frame.writeUInt32LE(payload.length, 0);
+    frame.writeUInt32LE(crc32(payload), 4);
+    const v2 = Buffer.from(FILE_HEADER);
+    v2[4] = 2;
+    writeFileSync(segmentPath(dir, 1), Buffer.concat([v2, frame, payload]));
+    const dd = await open(dir, clock);
+    try {
+      assert.deepEqual(dd.recovery.cuts, []);
+      const got = (await call(dd.store, 'ReceiveMessage', { QueueUrl: urlOf('old'), MaxNumberOfMessages: 10 })) as { Messages: { MessageId: string; Body: string }[] };
+      assert.deepEqual(got.Messages.map((m) => [m.MessageId, m.Body]), [['m1', 'kept "as is" é']]);
+    } finally {
+      await dd.close();
+    }
+    assert.equal(readFileSync(segmentPath(dir, 2))[4], 3, 'the new segment is format 3');
+  });
+
   it('a file of another journal format is refused with a clear error and left as it is; a damaged header is cut like a torn tail', async () => {
     const clock = new ManualClock();
     const segment = await populated(newDir(), clock);
@@ -152,9 +197,9 @@ describe('data dir recovery', () => {
     v1.writeUInt32LE(json.length, 0);
     v1.writeUInt32LE(crc32(json), 4);
     json.copy(v1, FRAME_HEADER);
-    const v3 = Buffer.from(v2);
-    v3[4] = 3;
-    for (const [bytes, format] of [[v1, /format 1/], [v3, /journal format 3; this sqsdemo reads format 2/]] as const) {
+    const v4 = Buffer.from(v2);
+    v4[4] = 4;
+    for (const [bytes, format] of [[v1, /format 1/], [v4, /journal format 4; this sqsdemo reads formats 2 and 3/]] as const) {
       const dir = newDir();
       (await import('node:fs')).mkdirSync(dir);
       writeFileSync(segmentPath(dir, 1), bytes);
@@ -311,17 +356,108 @@ describe('data dir recovery', () => {
     }
   });
 
-  it('refuses to create a FIFO queue in a data dir (its order and deduplication are not kept yet), with a clear 400', async () => {
-    const dd = await open(newDir());
+  for (const snapshot of [false, true]) it(`a FIFO queue survives a restart${snapshot ? ' from a snapshot' : ''}: group order and locks, deduplication ids, SequenceNumbers that never go back, receive attempts`, async () => {
+    const clock = new ManualClock();
+    const dir = newDir();
+    const dd = await open(dir, clock);
+    const url = urlOf('orders.fifo');
+    const send = (store: DataDir['store'], group: string, dedup: string, body: string) =>
+      call(store, 'SendMessage', { QueueUrl: url, MessageBody: body, MessageGroupId: group, MessageDeduplicationId: dedup }) as Promise<{ MessageId: string; SequenceNumber: string }>;
+    await call(dd.store, 'CreateQueue', { QueueName: 'orders.fifo', Attributes: { FifoQueue: 'true', VisibilityTimeout: '30' } });
+    const first = await send(dd.store, 'a', 'd1', 'a1');
+    await send(dd.store, 'a', 'd3', 'a2');
+    await send(dd.store, 'a', 'd4', 'a3');
+    const b1 = await send(dd.store, 'b', 'd2', 'b1'); // the highest number so far, then deleted
+    // Group a's head is received under an attempt id (group a is locked while it is in flight).
+    const got = (await call(dd.store, 'ReceiveMessage', { QueueUrl: url, MaxNumberOfMessages: 1, ReceiveRequestAttemptId: 'try-1' })) as { Messages: { Body: string; ReceiptHandle: string }[] };
+    assert.deepEqual(got.Messages.map((m) => m.Body), ['a1']);
+    // b1 is received and deleted: its deduplication id outlives it.
+    const b = (await call(dd.store, 'ReceiveMessage', { QueueUrl: url, MaxNumberOfMessages: 10 })) as { Messages: { Body: string; ReceiptHandle: string }[] };
+    assert.deepEqual(b.Messages.map((m) => m.Body), ['b1']);
+    await call(dd.store, 'DeleteMessage', { QueueUrl: url, ReceiptHandle: b.Messages[0]!.ReceiptHandle });
+    if (snapshot) await dd.snapshot(); // the restart reads the snapshot: b1 is in no record of it
+    await dd.close();
+    await clock.advance(10_000);
+
+    const again = await open(dir, clock);
     try {
-      const { ACTIONS } = await import('../../../src/localsqs/actions/index.js');
-      assert.throws(
-        () => ACTIONS.get('CreateQueue')!({ QueueName: 'orders.fifo', Attributes: { FifoQueue: 'true' } }, { store: dd.store, baseUrl: 'http://127.0.0.1:1', senderId: 'AIDTEST' }),
-        (err: unknown) => (err as { status?: number; message?: string }).status === 400 && /FIFO queues are not kept in a --data-dir/.test((err as Error).message),
-      );
-      assert.equal(dd.store.list().length, 0);
+      const queue = again.store.get('orders.fifo')!;
+      assert.equal(queue.fifo, true);
+      assert.deepEqual([queue.visibleCount, queue.inFlightCount], [2, 1]);
+      // The retried receive (same attempt id) gets a1 again, with the same handle; group a stays locked.
+      const retried = (await call(again.store, 'ReceiveMessage', { QueueUrl: url, MaxNumberOfMessages: 10, ReceiveRequestAttemptId: 'try-1' })) as { Messages: { Body: string; ReceiptHandle: string }[] };
+      assert.deepEqual(retried.Messages.map((m) => [m.Body, m.ReceiptHandle]), [['a1', got.Messages[0]!.ReceiptHandle]]);
+      assert.deepEqual(await call(again.store, 'ReceiveMessage', { QueueUrl: url, MaxNumberOfMessages: 10 }), {}, 'group a is locked, b is empty');
+      // Duplicates within 5 minutes answer as the originals did, also for a deleted message.
+      const dup = await send(again.store, 'a', 'd1', 'a1 again');
+      assert.deepEqual([dup.MessageId, dup.SequenceNumber], [first.MessageId, first.SequenceNumber]);
+      assert.equal((await send(again.store, 'b', 'd2', 'b1 again')).MessageId, b1.MessageId, 'b1 was deleted, its id is remembered');
+      assert.equal(queue.size, 3, 'no duplicate was added');
+      // A new send numbers after every number issued before the restart (b1's, though b1 is gone).
+      const next = await send(again.store, 'b', 'd5', 'b2');
+      assert.ok(BigInt(next.SequenceNumber) > BigInt(b1.SequenceNumber), `${next.SequenceNumber} > ${b1.SequenceNumber}`);
+      // Group a in order once a1 is deleted.
+      await call(again.store, 'DeleteMessage', { QueueUrl: url, ReceiptHandle: got.Messages[0]!.ReceiptHandle });
+      const rest = (await call(again.store, 'ReceiveMessage', { QueueUrl: url, MaxNumberOfMessages: 10 })) as { Messages: { Body: string }[] };
+      const bodies = rest.Messages.map((m) => m.Body);
+      assert.deepEqual(bodies.filter((body) => body.startsWith('a')), ['a2', 'a3']);
+      assert.deepEqual([...bodies].sort(), ['a2', 'a3', 'b2']);
+      // Five minutes after the sends, their ids may be used again.
+      await clock.advance(300_000);
+      assert.notEqual((await send(again.store, 'a', 'd1', 'new a1')).MessageId, first.MessageId);
     } finally {
-      await dd.close();
+      await again.close();
+    }
+  });
+
+  it('move tasks survive a restart: a running task continues where it was and its progress is kept; finished ones are still listed', async () => {
+    const clock = new ManualClock();
+    const dir = newDir();
+    const dd = await open(dir, clock);
+    await call(dd.store, 'CreateQueue', { QueueName: 'dlq' });
+    await call(dd.store, 'CreateQueue', { QueueName: 'main', Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dd.store.arnOf('dlq'), maxReceiveCount: 1 }) } });
+    await call(dd.store, 'CreateQueue', { QueueName: 'other' });
+    for (let i = 0; i < 5; i++) await call(dd.store, 'SendMessage', { QueueUrl: urlOf('dlq'), MessageBody: `m${i}` });
+    const list = async (store: DataDir['store']) =>
+      ((await call(store, 'ListMessageMoveTasks', { SourceArn: store.arnOf('dlq'), MaxResults: 10 })) as { Results: Record<string, unknown>[] }).Results
+        .map((t) => [t.Status, t.ApproximateNumberOfMessagesMoved, t.ApproximateNumberOfMessagesToMove]);
+    await call(dd.store, 'StartMessageMoveTask', { SourceArn: dd.store.arnOf('dlq'), DestinationArn: dd.store.arnOf('other'), MaxNumberOfMessagesPerSecond: 1 });
+    await call(dd.store, 'CancelMessageMoveTask', { TaskHandle: (await call(dd.store, 'ListMessageMoveTasks', { SourceArn: dd.store.arnOf('dlq') }) as { Results: { TaskHandle: string }[] }).Results[0]!.TaskHandle });
+    await call(dd.store, 'StartMessageMoveTask', { SourceArn: dd.store.arnOf('dlq'), DestinationArn: dd.store.arnOf('other'), MaxNumberOfMessagesPerSecond: 2 });
+    await clock.advance(1_500); // two ticks: 4 moved
+    assert.deepEqual(await list(dd.store), [['RUNNING', 4, 5], ['CANCELLED', 0, 5]]);
+    await dd.close();
+    await clock.advance(60_000);
+    const again = await open(dir, clock);
+    try {
+      assert.deepEqual(await list(again.store), [['RUNNING', 4, 5], ['CANCELLED', 0, 5]]);
+      await clock.advance(0);
+      assert.deepEqual(await list(again.store), [['COMPLETED', 5, 5], ['CANCELLED', 0, 5]]);
+      assert.deepEqual([again.store.get('dlq')!.size, again.store.get('other')!.size], [0, 5]);
+    } finally {
+      await again.close();
+    }
+  });
+
+  it('a message dropped by its retention period stays gone after a restart, even when the period was raised since', async () => {
+    const clock = new ManualClock();
+    const dir = newDir();
+    const dd = await open(dir, clock);
+    await call(dd.store, 'CreateQueue', { QueueName: 'r', Attributes: { MessageRetentionPeriod: '60' } });
+    await call(dd.store, 'SendMessage', { QueueUrl: urlOf('r'), MessageBody: 'expires' });
+    await call(dd.store, 'SendMessage', { QueueUrl: urlOf('r'), MessageBody: 'in flight, expires', DelaySeconds: 0 });
+    await call(dd.store, 'ReceiveMessage', { QueueUrl: urlOf('r'), MaxNumberOfMessages: 1, VisibilityTimeout: 600 });
+    await clock.advance(61_000);
+    await call(dd.store, 'GetQueueAttributes', { QueueUrl: urlOf('r'), AttributeNames: ['All'] }); // counts sweep the expired head
+    await clock.advance(600_000); // the in-flight one comes back expired: dropped
+    assert.equal(dd.store.get('r')!.size, 0);
+    await call(dd.store, 'SetQueueAttributes', { QueueUrl: urlOf('r'), Attributes: { MessageRetentionPeriod: '86400' } });
+    await dd.close();
+    const again = await open(dir, clock);
+    try {
+      assert.equal(again.store.get('r')!.size, 0, 'the drops were recorded');
+    } finally {
+      await again.close();
     }
   });
 

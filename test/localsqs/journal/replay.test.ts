@@ -5,7 +5,10 @@
  * background snapshot does, while changes go on). Replaying the journal written
  * since the collection over that snapshot gives what the live store holds, and
  * so does replaying the whole journal from nothing; a store restored from it
- * holds the same again.
+ * holds the same again. Records are grouped as the writer groups them, several
+ * operations to a group. Two FIFO queues (one dead-lettering into the other) take
+ * part: sends with group and deduplication ids (duplicates among them), receives
+ * with ReceiveRequestAttemptIds, and move tasks out of both dead-letter queues.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -21,6 +24,7 @@ import { RecordingJournal, call, normalize, throughBytes, urlOf } from './model.
 const SEED = Number(process.env.SQSDEMO_JOURNAL_SEED ?? 20261130);
 const RUNS = Number(process.env.SQSDEMO_JOURNAL_RUNS ?? 60);
 const QUEUES = ['q0', 'q1', 'q2'];
+const FIFOS = ['f0.fifo', 'f1.fifo'];
 
 type Op =
   | { k: 'create'; q: number; vt: number; redrive: number }
@@ -32,7 +36,12 @@ type Op =
   | { k: 'del'; pick: number }
   | { k: 'cv'; pick: number; vt: number }
   | { k: 'tick'; ms: number }
+  | { k: 'fsend'; q: number; group: number; dedup: number; n: number }
+  | { k: 'frecv'; q: number; max: number; vt: number; attempt: number }
+  | { k: 'fpurge'; q: number }
+  | { k: 'move'; fifo: boolean; rate: number; named: boolean }
   | { k: 'collect' }
+  | { k: 'write' }
   | { k: 'serialize' };
 
 const q = fc.integer({ min: 0, max: 2 });
@@ -46,7 +55,13 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { arbitrary: fc.record({ k: fc.constant('del' as const), pick: fc.nat() }), weight: 6 },
   { arbitrary: fc.record({ k: fc.constant('cv' as const), pick: fc.nat(), vt: fc.constantFrom(0, 10, 50) }), weight: 4 },
   { arbitrary: fc.record({ k: fc.constant('tick' as const), ms: fc.integer({ min: 0, max: 45_000 }) }), weight: 6 },
+  { arbitrary: fc.record({ k: fc.constant('tick' as const), ms: fc.integer({ min: 100_000, max: 320_000 }) }), weight: 1 },
+  { arbitrary: fc.record({ k: fc.constant('fsend' as const), q: fc.integer({ min: 0, max: 1 }), group: fc.integer({ min: 0, max: 2 }), dedup: fc.integer({ min: 0, max: 30 }), n: fc.integer({ min: 1, max: 3 }) }), weight: 8 },
+  { arbitrary: fc.record({ k: fc.constant('frecv' as const), q: fc.integer({ min: 0, max: 1 }), max: fc.integer({ min: 1, max: 10 }), vt: fc.constantFrom(0, 5, 20, 40), attempt: fc.integer({ min: 0, max: 3 }) }), weight: 7 },
+  { arbitrary: fc.record({ k: fc.constant('fpurge' as const), q: fc.integer({ min: 0, max: 1 }) }), weight: 1 },
+  { arbitrary: fc.record({ k: fc.constant('move' as const), fifo: fc.boolean(), rate: fc.integer({ min: 1, max: 3 }), named: fc.boolean() }), weight: 2 },
   { arbitrary: fc.constant({ k: 'collect' as const }), weight: 1 },
+  { arbitrary: fc.constant({ k: 'write' as const }), weight: 6 },
   { arbitrary: fc.constant({ k: 'serialize' as const }), weight: 1 },
 );
 
@@ -82,6 +97,9 @@ describe(`journal replay (seed ${SEED}, ${RUNS} runs)`, () => {
           await create({ q: 0, vt: 0, redrive: 3 });
           await create({ q: 1, vt: 10, redrive: 0 });
           await create({ q: 2, vt: 30, redrive: 3 });
+          // f1.fifo dead-letters into f0.fifo after two receives.
+          await call(store, 'CreateQueue', { QueueName: FIFOS[0], Attributes: { FifoQueue: 'true', VisibilityTimeout: '10' } });
+          await call(store, 'CreateQueue', { QueueName: FIFOS[1], Attributes: { FifoQueue: 'true', VisibilityTimeout: '10', RedrivePolicy: JSON.stringify({ deadLetterTargetArn: store.arnOf(FIFOS[0]!), maxReceiveCount: 2 }) } });
           for (const o of ops) {
             switch (o.k) {
               case 'create': await create(o); break;
@@ -109,6 +127,28 @@ describe(`journal replay (seed ${SEED}, ${RUNS} runs)`, () => {
                 break;
               }
               case 'tick': await clock.advance(o.ms); break;
+              case 'fsend':
+                await call(store, 'SendMessageBatch', {
+                  QueueUrl: urlOf(FIFOS[o.q]!),
+                  Entries: Array.from({ length: o.n }, (_, i) => ({ Id: `e${i}`, MessageBody: `fifo ${i} ✓`, MessageGroupId: `g${o.group}`, MessageDeduplicationId: `d${o.dedup + i}` })),
+                });
+                break;
+              case 'frecv': {
+                const out = await call(store, 'ReceiveMessage', {
+                  QueueUrl: urlOf(FIFOS[o.q]!), MaxNumberOfMessages: o.max, VisibilityTimeout: o.vt, WaitTimeSeconds: 0, ...(o.attempt > 0 ? { ReceiveRequestAttemptId: `a${o.attempt}` } : {}),
+                });
+                for (const m of (out?.Messages ?? []) as { ReceiptHandle: string }[]) handles.push([FIFOS[o.q]!, m.ReceiptHandle]);
+                break;
+              }
+              case 'fpurge': await call(store, 'PurgeQueue', { QueueUrl: urlOf(FIFOS[o.q]!) }); break;
+              case 'move':
+                // To each message's source (only dead-lettered ones have one) or to a named queue of the same kind.
+                await call(store, 'StartMessageMoveTask', {
+                  SourceArn: store.arnOf(o.fifo ? FIFOS[0]! : QUEUES[0]!), MaxNumberOfMessagesPerSecond: o.rate, ...(o.named ? { DestinationArn: store.arnOf(o.fifo ? FIFOS[1]! : QUEUES[2]!) } : {}),
+                });
+                break;
+              // The records since the last write go out as one group (a message put and deleted in it costs no put).
+              case 'write': journal.flush(); break;
               case 'collect': if (collected === undefined) collected = { at: journal.records.length, c: collect(store) }; break;
               case 'serialize': serialize(); break;
             }
@@ -143,6 +183,37 @@ describe(`journal replay (seed ${SEED}, ${RUNS} runs)`, () => {
     const { heapIndex: _, ...expected } = JSON.parse(JSON.stringify(msg)) as Record<string, unknown>;
     // Through the bytes recovery reads: a group frame decoded by scanFile's decoder.
     assert.deepEqual(throughBytes((b) => b.put('q', msg)), [{ t: 'm', q: 'q', m: expected }]);
+  });
+  it('a message put and deleted in one group costs its delete, not its put; one put earlier (then moved) is still deleted on replay', () => {
+    const body = 'x'.repeat(10_000);
+    const msg = (id: string): StoredMessage => new StoredMessage(id, body, 'md5', undefined, undefined, undefined, undefined, 1, 'AIDTEST', body.length);
+    const moved = msg('moved');
+    const brief = msg('brief');
+    const kept = msg('kept');
+    // Group 1: `moved` is put into a. Group 2: it is dead-lettered into b and deleted there; `brief` is sent and
+    // deleted; `kept` is sent.
+    const first = throughBytes((b) => b.put('a', moved));
+    let bytes = 0;
+    const second = throughBytes((b) => {
+      b.put('b', moved);
+      b.update(moved);
+      b.put('b', brief);
+      b.remove(moved);
+      b.put('b', kept);
+      b.remove(brief);
+      bytes = b.toBuffer().length;
+    });
+    assert.ok(bytes < body.length + 500, `${bytes} bytes: one body (kept's), not three`);
+    assert.deepEqual(second.map((r) => (r.t === 'm' ? `m:${String(r.m.id)}` : r.t === 'u' || r.t === 'd' ? `${r.t}:${r.id}` : r.t)), ['u:moved', 'd:moved', 'm:kept', 'd:brief']);
+    const image = replay(second, replay([{ t: 'q', q: { name: 'a', arn: 'arn:a', createdAt: 0, lastModifiedAt: 0, settings: {}, tags: [] } }, { t: 'q', q: { name: 'b', arn: 'arn:b', createdAt: 0, lastModifiedAt: 0, settings: {}, tags: [] } }, ...first]));
+    assert.deepEqual([...image.queues].map(([name, q]) => [name, [...q.messages.keys()]]), [['a', []], ['b', ['kept']]]);
+    // A FIFO message's put stays: its SequenceNumber keeps the queue's numbering up.
+    const fifo = msg('fifo');
+    fifo.sequenceNumber = '10000000000000000007';
+    assert.deepEqual(throughBytes((b) => {
+      b.put('f.fifo', fifo);
+      b.remove(fifo);
+    }).map((r) => r.t), ['m', 'd']);
   });
   it('records past GROUP_CHARS go out as several frames, each with its own CRC, and all of them decode in order', () => {
     const big = 'b'.repeat(1_048_576);
