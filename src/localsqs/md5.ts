@@ -17,9 +17,7 @@ export interface AttributeValue {
 
 export type AttributeMap = Readonly<Record<string, AttributeValue>>;
 
-export function md5Hex(body: string): string {
-  return createHash('md5').update(body, 'utf8').digest('hex');
-}
+export { md5Hex } from '../util/digest.js';
 
 export function md5OfAttributes(attributes: AttributeMap): string {
   const hash = createHash('md5');

@@ -1,5 +1,6 @@
 /** SendMessage and SendMessageBatch. */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { sha256Hex } from '../../util/digest.js';
 import { batchRequestTooLong, invalidMessageContents, invalidParameterValue, missingParameter } from '../errors.js';
 import { FIFO_ID, FifoQueue, type SendRecord } from '../fifo-queue.js';
 import { describe, field, optionalInt, optionalString, requiredString, type Input } from '../input.js';
@@ -51,7 +52,7 @@ function groupAndDedup(queue: MessageQueue, input: Input, body: string): { group
   if (!queue.settings.contentBasedDeduplication) {
     throw invalidParameterValue('The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly');
   }
-  return { groupId, dedupId: createHash('sha256').update(body, 'utf8').digest('hex') };
+  return { groupId, dedupId: sha256Hex(body) };
 }
 
 function messageBody(input: Input): string {

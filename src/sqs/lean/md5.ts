@@ -3,12 +3,8 @@
  * sent body against MD5OfMessageBody, of each received Body against MD5OfBody,
  * with the SDK's error. Outside the retries, as in the SDK.
  */
-import { createHash } from 'node:crypto';
+import { md5Hex as md5 } from '../../util/digest.js';
 import type { ReceiveMessageResult, SendMessageBatchRequest, SendMessageBatchResult } from '@aws-sdk/client-sqs';
-
-function md5(text: string): string {
-  return createHash('md5').update(text, 'utf8').digest('hex');
-}
 
 export function checkSendBatchMd5(input: SendMessageBatchRequest, output: SendMessageBatchResult): void {
   if (output.Successful === undefined) return;

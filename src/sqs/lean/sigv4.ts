@@ -6,7 +6,8 @@
  * a signing key cached per (secret, day, region, service).
  * test/sqs/lean/sigv4.test.ts checks the equality as a fast-check property.
  */
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { sha256Hex } from '../../util/digest.js';
 
 export interface SigningCredentials {
   readonly accessKeyId: string;
@@ -55,7 +56,7 @@ export class SigV4Signer {
     if (credentials.sessionToken) headers['x-amz-security-token'] = credentials.sessionToken;
     let payloadHash = headers['x-amz-content-sha256'];
     if (payloadHash === undefined) {
-      payloadHash = createHash('sha256').update(input.body).digest('hex');
+      payloadHash = sha256Hex(input.body);
       headers['x-amz-content-sha256'] = payloadHash;
     }
     const names: string[] = [];
@@ -69,7 +70,7 @@ export class SigV4Signer {
     const signedHeaders = names.join(';');
     const canonicalRequest = `${input.method}\n${canonicalPath(input.path)}\n\n${canonicalHeaders}\n${signedHeaders}\n${payloadHash}`;
     const scope = `${shortDate}/${input.region}/${input.service}/aws4_request`;
-    const stringToSign = `AWS4-HMAC-SHA256\n${longDate}\n${scope}\n${createHash('sha256').update(canonicalRequest).digest('hex')}`;
+    const stringToSign = `AWS4-HMAC-SHA256\n${longDate}\n${scope}\n${sha256Hex(canonicalRequest)}`;
     const key = this.signingKey(credentials.secretAccessKey, shortDate, input.region, input.service);
     const signature = createHmac('sha256', key).update(stringToSign).digest('hex');
     headers.authorization = `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
