@@ -9,6 +9,7 @@
  *   node --import tsx bench/drivers/batching-sim.ts [callMs=2] [seconds=4]
  *   prints one row per rate and policy
  */
+import { mulberry32 } from '../../src/reader/random.js';
 import { SendBatcher } from '../../src/writer/batcher.js';
 import type { BatchEntry, BatchResult } from '../../src/writer/batch-types.js';
 import { ManualClock } from '../../test/helpers/manual-clock.js';
@@ -23,18 +24,6 @@ const POLICIES: ReadonlyArray<{ readonly name: string; readonly lingerMs: number
   { name: 'adaptive 5 ms (default)', lingerMs: 5, adaptive: true },
   { name: 'adaptive 10 ms', lingerMs: 10, adaptive: true },
 ];
-
-/** mulberry32: a small seeded generator, so every run sees the same arrivals. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 function percentile(sorted: readonly number[], p: number): number {
   return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
@@ -54,7 +43,7 @@ async function simulate(rate: number, lingerMs: number, adaptive: boolean): Prom
     });
   };
   const batcher = new SendBatcher({ send, clock, lingerMs, adaptive, maxInflight: 16, random: () => 0.5 });
-  const random = seeded(42);
+  const random = mulberry32(42); // seeded: every run sees the same arrivals
   const pending: Array<Promise<string>> = [];
   const count = Math.round(rate * seconds);
   for (let i = 0; i < count; i++) {
