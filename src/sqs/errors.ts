@@ -10,6 +10,11 @@ import { describeSqs, type SqsConfig } from '../config.js';
 const NETWORK_CODES = new Set([
   'ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED', 'UND_ERR_SOCKET',
 ]);
+/** The endpoint's TLS certificate was refused (self-signed, private CA, expired, wrong name). */
+const TLS_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'CERT_UNTRUSTED', 'CERT_REJECTED', 'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
 const THROTTLING = new Set([
   'ThrottlingException', 'RequestThrottled', 'Throttling', 'ServiceUnavailable', 'InternalError', 'InternalFailure', 'KmsThrottled',
   'OverLimit', 'RequestLimitExceeded', 'SlowDown', 'TooManyRequestsException',
@@ -26,11 +31,19 @@ interface AwsLikeError {
   cause?: unknown;
 }
 
+/** True when the endpoint's TLS certificate was refused: no SQS answer came, so it is a network error too. */
+export function isTlsCertificateError(err: unknown): boolean {
+  const e = err as AwsLikeError | undefined;
+  if (!e || typeof e !== 'object') return false;
+  if (e.code && TLS_CODES.has(e.code)) return true;
+  return e.cause !== undefined && e.cause !== err && isTlsCertificateError(e.cause);
+}
+
 /** True when the error came from the network rather than from an SQS answer. */
 export function isNetworkError(err: unknown): boolean {
   const e = err as AwsLikeError | undefined;
   if (!e || typeof e !== 'object') return false;
-  if (e.code && NETWORK_CODES.has(e.code)) return true;
+  if (e.code && (NETWORK_CODES.has(e.code) || TLS_CODES.has(e.code))) return true;
   if (e.name === 'TimeoutError' || e.name === 'RequestTimeout') return true;
   // AggregateError from happy-eyeballs connects carries the codes on its members.
   const errors = (e as { errors?: unknown[] }).errors;
@@ -74,6 +87,13 @@ export function toSqsdemoError(err: unknown, config: SqsConfig, queueName?: stri
   }
   if (typeof e.message === 'string' && /region is missing/i.test(e.message)) {
     return new UsageError('no AWS region configured', 'set AWS_REGION or pass --region');
+  }
+  if (isTlsCertificateError(err)) {
+    return new SqsUnavailableError(
+      `cannot reach SQS at ${describeSqs(config)}: its TLS certificate was refused (${e.message ?? e.code ?? 'certificate error'})`,
+      'if the endpoint uses its own certificate authority, trust it with NODE_EXTRA_CA_CERTS=/path/to/ca.pem; otherwise check --endpoint / AWS_ENDPOINT_URL_SQS',
+      { cause: err },
+    );
   }
   if (isNetworkError(err)) {
     const hint = config.aws
