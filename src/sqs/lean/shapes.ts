@@ -48,65 +48,42 @@ function base64(value: Uint8Array | string): string {
   return typeof value === 'string' ? Buffer.from(value, 'utf8').toString('base64') : Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
 }
 
-export function sendMessageBatchBody(input: SendMessageBatchRequest): string {
+/** The members `keys` of `source`, in that order; undefined and null left out. */
+function pick(source: object, keys: readonly string[]): Json {
+  const out: Json = {};
+  for (const key of keys) put(out, key, (source as Json)[key]);
+  return out;
+}
+
+/** A batch request: QueueUrl, then each entry's `entryKeys` (after `convert`, if given). */
+function batchBody<E extends object>(input: { QueueUrl?: string; Entries?: E[] }, entryKeys: readonly string[], convert?: (entry: E) => object): string {
   const out: Json = {};
   put(out, 'QueueUrl', input.QueueUrl);
-  if (input.Entries != null) {
-    out.Entries = input.Entries.map((e) => {
-      const entry: Json = {};
-      put(entry, 'Id', e.Id);
-      put(entry, 'MessageBody', e.MessageBody);
-      put(entry, 'DelaySeconds', e.DelaySeconds);
-      put(entry, 'MessageAttributes', attributeMap(e.MessageAttributes));
-      put(entry, 'MessageSystemAttributes', attributeMap(e.MessageSystemAttributes as Record<string, MessageAttributeValue> | undefined));
-      put(entry, 'MessageDeduplicationId', e.MessageDeduplicationId);
-      put(entry, 'MessageGroupId', e.MessageGroupId);
-      return entry;
-    });
-  }
+  if (input.Entries != null) out.Entries = input.Entries.map((e) => pick(convert ? convert(e) : e, entryKeys));
   return JSON.stringify(out);
+}
+
+const SEND_ENTRY = ['Id', 'MessageBody', 'DelaySeconds', 'MessageAttributes', 'MessageSystemAttributes', 'MessageDeduplicationId', 'MessageGroupId'] as const;
+const RECEIVE = ['QueueUrl', 'AttributeNames', 'MessageSystemAttributeNames', 'MessageAttributeNames', 'MaxNumberOfMessages', 'VisibilityTimeout', 'WaitTimeSeconds', 'ReceiveRequestAttemptId'] as const;
+
+export function sendMessageBatchBody(input: SendMessageBatchRequest): string {
+  return batchBody(input, SEND_ENTRY, (e) => (e.MessageAttributes == null && e.MessageSystemAttributes == null ? e : {
+    ...e,
+    MessageAttributes: attributeMap(e.MessageAttributes),
+    MessageSystemAttributes: attributeMap(e.MessageSystemAttributes as Record<string, MessageAttributeValue> | undefined),
+  }));
 }
 
 export function receiveMessageBody(input: ReceiveMessageRequest): string {
-  const out: Json = {};
-  put(out, 'QueueUrl', input.QueueUrl);
-  put(out, 'AttributeNames', input.AttributeNames);
-  put(out, 'MessageSystemAttributeNames', input.MessageSystemAttributeNames);
-  put(out, 'MessageAttributeNames', input.MessageAttributeNames);
-  put(out, 'MaxNumberOfMessages', input.MaxNumberOfMessages);
-  put(out, 'VisibilityTimeout', input.VisibilityTimeout);
-  put(out, 'WaitTimeSeconds', input.WaitTimeSeconds);
-  put(out, 'ReceiveRequestAttemptId', input.ReceiveRequestAttemptId);
-  return JSON.stringify(out);
+  return JSON.stringify(pick(input, RECEIVE));
 }
 
 export function deleteMessageBatchBody(input: DeleteMessageBatchRequest): string {
-  const out: Json = {};
-  put(out, 'QueueUrl', input.QueueUrl);
-  if (input.Entries != null) {
-    out.Entries = input.Entries.map((e) => {
-      const entry: Json = {};
-      put(entry, 'Id', e.Id);
-      put(entry, 'ReceiptHandle', e.ReceiptHandle);
-      return entry;
-    });
-  }
-  return JSON.stringify(out);
+  return batchBody(input, ['Id', 'ReceiptHandle']);
 }
 
 export function changeMessageVisibilityBatchBody(input: ChangeMessageVisibilityBatchRequest): string {
-  const out: Json = {};
-  put(out, 'QueueUrl', input.QueueUrl);
-  if (input.Entries != null) {
-    out.Entries = input.Entries.map((e) => {
-      const entry: Json = {};
-      put(entry, 'Id', e.Id);
-      put(entry, 'ReceiptHandle', e.ReceiptHandle);
-      put(entry, 'VisibilityTimeout', e.VisibilityTimeout);
-      return entry;
-    });
-  }
-  return JSON.stringify(out);
+  return batchBody(input, ['Id', 'ReceiptHandle', 'VisibilityTimeout']);
 }
 
 // ---------------------------------------------------------------------------
