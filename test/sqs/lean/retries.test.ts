@@ -14,7 +14,7 @@ import { createSqsClient } from '../../../src/sqs/client.js';
 import { resolveSqsConfig, type SqsClientKind } from '../../../src/config.js';
 import { errorView, stable } from './views.js';
 
-type Step = { status: number; body: string; headers?: Record<string, string> } | 'reset' | 'hang';
+type Step = { status: number; body: string; headers?: Record<string, string> } | 'reset' | 'hang' | 'answer-then-close';
 
 const OK: Step = { status: 200, body: '{"Successful":[{"Id":"0"}],"Failed":[]}' };
 const json = (status: number, type: string, queryError?: string, headers: Record<string, string> = {}): Step => ({
@@ -29,6 +29,9 @@ class ScriptedSqs {
   private script: Step[] = [];
   private readonly hung: ServerResponse[] = [];
   requests = 0;
+  connections = 0;
+  /** Resolves when a socket the server closed after answering ('answer-then-close') is gone. */
+  closed: Promise<void> = Promise.resolve();
   url = '';
 
   async start(): Promise<void> {
@@ -39,10 +42,17 @@ class ScriptedSqs {
         const step = this.script.shift() ?? OK;
         if (step === 'reset') return req.socket.destroy();
         if (step === 'hang') return void this.hung.push(res);
+        if (step === 'answer-then-close') {
+          // A keep-alive answer (no Connection: close), then the server drops the idle socket, as one does at its keep-alive timeout.
+          this.closed = new Promise((resolve) => req.socket.once('close', () => resolve()));
+          res.writeHead(200, { 'x-amzn-requestid': `req-${this.requests}`, 'content-type': 'application/x-amz-json-1.0' });
+          return void res.end(OK.body, () => req.socket.destroy());
+        }
         res.writeHead(step.status, { 'x-amzn-requestid': `req-${this.requests}`, ...(step.headers ?? { 'content-type': 'application/x-amz-json-1.0' }) });
         res.end(step.body);
       });
     });
+    this.server.on('connection', () => this.connections++);
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
@@ -99,6 +109,28 @@ describe('lean path retries as the SDK does', { timeout: 120_000 }, () => {
       assert.equal(lean.requests, requests);
     });
   }
+
+  it('a keep-alive socket the server closed after answering is not reused: the next call opens a new one, no retry, on both paths', async () => {
+    const results: unknown[] = [];
+    for (const kind of ['lean', 'sdk'] as const) {
+      server.play(['answer-then-close']);
+      const connectionsBefore = server.connections;
+      const client = createSqsClient(resolveSqsConfig({ endpoint: server.url, sqsClient: kind }, {}), { maxAttempts: 3 });
+      const call = () => client.send(new DeleteMessageBatchCommand({ QueueUrl: `${server.url}/000000000000/q`, Entries: [{ Id: '0', ReceiptHandle: 'h' }] }));
+      try {
+        const first = await call();
+        await server.closed;
+        // The FIN is in the client's socket by now; a turn of its event loop reads it.
+        for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+        const second = await call();
+        results.push({ attempts: [first.$metadata.attempts, second.$metadata.attempts], requests: server.requests, connections: server.connections - connectionsBefore });
+      } finally {
+        client.destroy();
+      }
+    }
+    assert.deepEqual(results[0], { attempts: [1, 1], requests: 2, connections: 2 });
+    assert.deepEqual(results[0], results[1]);
+  });
 
   it('a request timeout is a TimeoutError (ETIMEDOUT), retried as a transient error on both paths', async () => {
     const lean = await run('lean', ['hang', 'hang'], 2, 300);
