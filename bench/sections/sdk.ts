@@ -14,7 +14,7 @@ import { row } from '../lib/report.js';
 const SECTION = 'SDK cost';
 
 export async function benchSdk(options: BenchOptions, out: SectionOutput): Promise<void> {
-  const rounds = options.quick ? 150 : 600;
+  const rounds = options.quick ? 150 : 1500;
   const endpoint = await startEndpoint();
   const sqs = new BenchSqs(endpoint.url);
   try {
@@ -30,7 +30,7 @@ export async function benchSdk(options: BenchOptions, out: SectionOutput): Promi
         sqsdemo: fmtInt(r.cpuUsPerCall), value: r.cpuUsPerCall, baseline: `${fmtInt(base)} (unsigned JSON)`, baselineValue: base,
       }));
     }
-    out.notes.push(`SDK cost: ${rounds} rounds of SendMessageBatch + ReceiveMessage + DeleteMessageBatch (10 entries, 100 B) from 8 loops per client, after 20 rounds of warm-up; CPU of the client process only (the endpoint runs apart).`);
+    out.notes.push(`SDK cost: ${rounds} rounds of SendMessageBatch + ReceiveMessage + DeleteMessageBatch (10 entries, 100 B) from 8 loops per client, after as many rounds of warm-up (steady state: a client's first thousand calls cost up to twice as much); CPU of the client process only (the endpoint runs apart).`);
     await sqs.deleteQueues(q);
   } finally {
     sqs.destroy();
