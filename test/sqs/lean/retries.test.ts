@@ -16,7 +16,8 @@ import { errorView, stable } from './views.js';
 
 type Step = { status: number; body: string; headers?: Record<string, string> } | 'reset' | 'hang' | 'answer-then-close';
 
-const OK: Step = { status: 200, body: '{"Successful":[{"Id":"0"}],"Failed":[]}' };
+const OK_BODY = '{"Successful":[{"Id":"0"}],"Failed":[]}';
+const OK: Step = { status: 200, body: OK_BODY };
 const json = (status: number, type: string, queryError?: string, headers: Record<string, string> = {}): Step => ({
   status,
   body: JSON.stringify({ __type: `com.amazonaws.sqs#${type}`, message: `${type} from the script` }),
@@ -46,7 +47,7 @@ class ScriptedSqs {
           // A keep-alive answer (no Connection: close), then the server drops the idle socket, as one does at its keep-alive timeout.
           this.closed = new Promise((resolve) => req.socket.once('close', () => resolve()));
           res.writeHead(200, { 'x-amzn-requestid': `req-${this.requests}`, 'content-type': 'application/x-amz-json-1.0' });
-          return void res.end(OK.body, () => req.socket.destroy());
+          return void res.end(OK_BODY, () => req.socket.destroy());
         }
         res.writeHead(step.status, { 'x-amzn-requestid': `req-${this.requests}`, ...(step.headers ?? { 'content-type': 'application/x-amz-json-1.0' }) });
         res.end(step.body);
