@@ -15,7 +15,7 @@
  *
  * Why undici and not node:http: it costs about 35 µs of CPU per request
  * against node:http's 55 (same request, 8 in flight). In `serve` under load
- * that moved the writer from 0.47× to 0.53× of bare polka (the median of 13
+ * that moved the writer from 0.47× to 0.53× of bare polka (the median of 15
  * runs; README, Performance).
  * It also keeps what an own client would have to earn: stale keep-alive
  * sockets (it honours the server's `Keep-Alive: timeout` hint), chunked
