@@ -51,3 +51,32 @@ export async function pollQueueDepth(
     await sleep(intervalMs, signal);
   }
 }
+
+/**
+ * The queue depth for the final balance. GetQueueAttributes counts are
+ * approximate: AWS documents them so, and moto counts visible and in-flight
+ * messages in two passes, so a message whose visibility timeout ends between
+ * them is in neither. A read whose balance holds (`missing` 0) is final at
+ * once; otherwise the depth is read again, `pauseMs` apart, until two reads in
+ * a row give the same `missing` (a real loss stays; a count caught mid-change
+ * does not), at most `tries` reads.
+ */
+export async function readFinalDepth(
+  read: () => Promise<QueueDepth>,
+  missing: (depth: QueueDepth) => number,
+  options: { readonly tries?: number; readonly pauseMs?: number; readonly sleep?: (ms: number) => Promise<void> } = {},
+): Promise<QueueDepth> {
+  const tries = options.tries ?? 8;
+  const pause = options.sleep ?? sleep;
+  let depth = await read();
+  let gap = missing(depth);
+  for (let i = 1; i < tries && gap !== 0; i++) {
+    await pause(options.pauseMs ?? 250);
+    const next = await read();
+    const nextGap = missing(next);
+    depth = next;
+    if (nextGap === gap) break;
+    gap = nextGap;
+  }
+  return depth;
+}

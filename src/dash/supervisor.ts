@@ -16,7 +16,8 @@ import type { LoadControl } from '../telemetry/load-events.js';
 import { sleep } from '../util/abort.js';
 import { spawnRole, type RoleChild } from './child.js';
 import { endpointArgs, endpointEnv, loadArgs, roleEnv, serveArgs, sqsArgs, stepRate, workArgs, type DashConfig } from './config.js';
-import { pollQueueDepth, readQueueDepth } from './queue-depth.js';
+import { computeBalance } from './balance.js';
+import { pollQueueDepth, readFinalDepth, readQueueDepth } from './queue-depth.js';
 import type { ChildName } from './state.js';
 import type { DashStore } from './store.js';
 
@@ -190,7 +191,10 @@ export function createSupervisor(config: DashConfig, store: DashStore, env: Env)
         await pollDone;
         if (client && urls) {
           try {
-            store.dispatch({ kind: 'queues', depth: await readQueueDepth(client, urls) });
+            const c = client;
+            const u = urls;
+            const depth = await readFinalDepth(() => readQueueDepth(c, u), (d) => computeBalance({ ...store.getState(), queues: d }).missing);
+            store.dispatch({ kind: 'queues', depth });
           } catch (err) {
             store.dispatch({ kind: 'stderr', name: 'setup', line: `final queue depth: ${(err as Error).message}` });
           }
