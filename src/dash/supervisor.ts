@@ -191,8 +191,7 @@ export function createSupervisor(config: DashConfig, store: DashStore, env: Env)
         await pollDone;
         if (client && urls) {
           try {
-            const c = client;
-            const u = urls;
+            const [c, u] = [client, urls];
             const depth = await readFinalDepth(() => readQueueDepth(c, u), (d) => computeBalance({ ...store.getState(), queues: d }).missing);
             store.dispatch({ kind: 'queues', depth });
           } catch (err) {

@@ -13,14 +13,7 @@ import type { Endpoint } from './http.js';
 export function toEndpoint(url: URL): Endpoint {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`the SQS endpoint ${url.href} is neither http nor https`);
   const path = url.pathname.endsWith('/') ? url.pathname : `${url.pathname}/`;
-  const hostname = url.hostname.startsWith('[') && url.hostname.endsWith(']') ? url.hostname.slice(1, -1) : url.hostname;
-  return {
-    protocol: url.protocol,
-    hostname,
-    port: url.port === '' ? undefined : Number(url.port),
-    path,
-    host: url.port === '' ? url.hostname : `${url.hostname}:${url.port}`,
-  };
+  return { origin: url.origin, path, host: url.port === '' ? url.hostname : `${url.hostname}:${url.port}` };
 }
 
 export interface ResolvedEndpoint {

@@ -1,7 +1,7 @@
 /**
  * One HTTP/1.1 POST over undici (the Node.js project's HTTP client, the one
- * behind `fetch`) keep-alive connection pools (one per endpoint), with the SDK NodeHttpHandler's
- * error semantics:
+ * behind `fetch`), on a keep-alive connection pool per endpoint, with the SDK
+ * NodeHttpHandler's error semantics:
  * - an abort rejects with its AbortError;
  * - ECONNRESET, EPIPE, ETIMEDOUT and a socket closed under a request
  *   (undici's UND_ERR_SOCKET, e.g. a keep-alive socket the server closed)
@@ -27,10 +27,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { Pool, type Dispatcher } from 'undici';
 
 export interface Endpoint {
-  readonly protocol: 'http:' | 'https:';
-  /** Host name for the socket (IPv6 without brackets). */
-  readonly hostname: string;
-  readonly port: number | undefined;
+  /** `protocol//host[:port]`: what the connection pool is for. */
+  readonly origin: string;
   /** The path requests go to (the endpoint's own path, ending in "/"). */
   readonly path: string;
   /** The Host header: host[:port] as the SDK writes it. */
@@ -71,7 +69,7 @@ export class HttpTransport {
   private pool(endpoint: Endpoint): Pool {
     let pool = this.pools.get(endpoint);
     if (pool === undefined) {
-      pool = new Pool(`${endpoint.protocol}//${endpoint.host}`, {
+      pool = new Pool(endpoint.origin, {
         connections: this.options.maxSockets,
         connect: { timeout: this.options.connectionTimeoutMs },
         headersTimeout: 0,

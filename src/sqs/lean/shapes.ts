@@ -193,18 +193,19 @@ export function parseReceiveMessage(text: string): ReceiveMessageResult {
   return out as unknown as ReceiveMessageResult;
 }
 
-export function parseDeleteMessageBatch(text: string): DeleteMessageBatchResult {
+/** DeleteMessageBatch and ChangeMessageVisibilityBatch answer the same shape: Successful ids, Failed entries. */
+function parseIdBatch(text: string): Json {
   const b = body(text);
   const out: Json = {};
   if (b.Successful != null) out.Successful = idEntries(b.Successful, 'Successful');
   if (b.Failed != null) out.Failed = failedEntries(b.Failed, 'Failed');
-  return out as unknown as DeleteMessageBatchResult;
+  return out;
+}
+
+export function parseDeleteMessageBatch(text: string): DeleteMessageBatchResult {
+  return parseIdBatch(text) as unknown as DeleteMessageBatchResult;
 }
 
 export function parseChangeMessageVisibilityBatch(text: string): ChangeMessageVisibilityBatchResult {
-  const b = body(text);
-  const out: Json = {};
-  if (b.Successful != null) out.Successful = idEntries(b.Successful, 'Successful');
-  if (b.Failed != null) out.Failed = failedEntries(b.Failed, 'Failed');
-  return out as unknown as ChangeMessageVisibilityBatchResult;
+  return parseIdBatch(text) as unknown as ChangeMessageVisibilityBatchResult;
 }
